@@ -1,0 +1,81 @@
+"""Repairs applied to every line before it is segmented, and the Simplified form used for features.
+
+Two forms of the text exist on purpose. The *display* text is what the article wrote, minus
+scraping damage (pinyin glosses, escaped quotes, full-width digits and letters, stray white space,
+garbled byte runs): summaries quote it, so Traditional stays Traditional. The *analysis* text is
+the display text in Simplified script (OpenCC), so that 黨建 and 党建 are the same feature.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from toolkit.garbled import GarbledRun, repair_garbled
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A gloss is one pinyin syllable with a tone mark, in half- or full-width brackets, right after a
+# Han character: 時節(jié), 內(nèi). Requiring the tone mark keeps (1), (试行), (app) and (图片…) intact.
+_GLOSS = re.compile(
+    rf"(?<=[{_HAN}])[(（]\s*[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\s*[)）]"
+)
+# Scrapers escape quotes for JSON or SQL and never unescape them: 开战\’, \"最强\".
+_ESCAPED_QUOTE = re.compile(r"\\+(['\"‘’“”])")
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Full-width digits and Latin letters (U+FF10–FF19, FF21–FF3A, FF41–FF5A) to ASCII; Chinese
+# punctuation stays full-width because it carries sentence boundaries.
+_WIDTH = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+
+
+def remove_glosses(text: str) -> str:
+    return _GLOSS.sub("", text)
+
+
+def normalize_width(text: str) -> str:
+    return text.translate(_WIDTH)
+
+
+def unescape_quotes(text: str) -> str:
+    return _ESCAPED_QUOTE.sub(r"\1", text)
+
+
+def normalize_space(text: str) -> str:
+    return _INLINE_SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def clean_line(line: str) -> tuple[str, list[GarbledRun]]:
+    """Display form of one line, and the spans of it that stayed garbled.
+
+    Garbled runs are repaired before glosses are removed because a run can swallow the ``(`` of
+    the gloss that follows it; the repair restores it so the gloss remover can see it.
+    """
+    text = normalize_space(normalize_width(unescape_quotes(line)))
+    text, runs = repair_garbled(text)
+    if not runs:
+        return remove_glosses(text), []
+    # Offsets must survive gloss removal: clean the text between runs piece by piece.
+    out: list[str] = []
+    kept: list[GarbledRun] = []
+    pos = 0
+    for run in runs:
+        out.append(remove_glosses(text[pos : run.start]))
+        start = sum(map(len, out))
+        out.append(text[run.start : run.end])
+        kept.append(GarbledRun(start, start + run.end - run.start, run.original))
+        pos = run.end
+    out.append(remove_glosses(text[pos:]))
+    return "".join(out), kept
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Simplified script for features; a no-op on text that is already Simplified."""
+    return _converter().convert(text)

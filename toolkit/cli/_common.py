@@ -1,0 +1,93 @@
+"""What every command shares: one-line errors, the batch loop over inputs, and progress on stderr.
+
+Command modules import only this and typer at module level; the library modules they call import
+scikit-learn or jieba inside the command body, so ``toolkit --help`` never loads them.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable, Iterable, Iterator, TypeVar
+
+import typer
+
+T = TypeVar("T")
+
+
+def error(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:
+    """A rich progress bar on stderr for batches, silent for one file or when stderr is no terminal."""
+    if total is not None and total <= 1 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.console import Console
+
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=Console(stderr=True), transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=total)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+def expand_sources(paths: list[str]) -> tuple[list[str], int]:
+    """Sources to read, and how many specs already failed (they were reported)."""
+    from toolkit.errors import InputError
+    from toolkit.reading import iter_sources
+
+    sources: list[str] = []
+    failed = 0
+    for spec in paths:
+        try:
+            sources.extend(iter_sources([spec]))
+        except InputError as exc:
+            error(str(exc))
+            failed += 1
+    return sources, failed
+
+
+def run_batch(
+    paths: list[str],
+    work: Callable[[str], T],
+    emit: Callable[[T], None],
+    label: str = "working",
+    jobs: int = 1,
+) -> int:
+    """Apply ``work`` to each source, emit results in input order, report failures; return failures.
+
+    A file that cannot be read is reported on one line and the batch goes on; results are emitted
+    as they arrive (with ``jobs > 1`` via joblib's generator output), so memory stays flat.
+    """
+    from toolkit.errors import InputError
+
+    sources, failed = expand_sources(paths)
+
+    def safe(source: str):
+        try:
+            return work(source), None
+        except InputError as exc:
+            return None, str(exc)
+
+    if jobs == 1 or len(sources) <= 1:
+        results = (safe(s) for s in sources)
+    else:
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=jobs, return_as="generator", batch_size=4)(delayed(safe)(s) for s in sources)
+    for result, problem in progress(results, len(sources), label):
+        if problem is not None:
+            error(problem)
+            failed += 1
+        else:
+            emit(result)
+    return failed

@@ -1,0 +1,86 @@
+"""The data model every command shares: a document is a list of repaired, typed paragraphs.
+
+Paragraphs keep their display text (what the article wrote) and compute their analysis text
+(Simplified) only when a feature extractor asks for it, so reading and summarising never pay for
+OpenCC they do not need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterator
+
+from toolkit.garbled import GarbledRun
+
+BODY = "body"
+HEADING = "heading"
+CAPTION = "caption"
+NAVIGATION = "navigation"
+BYLINE = "byline"
+COPYRIGHT = "copyright"
+LINKS = "links"
+QR = "qr"
+
+#: Kinds that are page furniture rather than the article: flagged, never summarised, and coded
+#: ``other`` without asking the model. Headings are not here: they are the article's own words.
+BOILERPLATE_KINDS = frozenset({CAPTION, NAVIGATION, BYLINE, COPYRIGHT, LINKS, QR})
+
+
+@dataclass
+class Paragraph:
+    index: int
+    text: str
+    kind: str = BODY
+    garbled: list[GarbledRun] = field(default_factory=list)
+
+    @property
+    def is_boilerplate(self) -> bool:
+        return self.kind in BOILERPLATE_KINDS
+
+    @cached_property
+    def analysis_text(self) -> str:
+        from toolkit.cleaning import to_simplified
+
+        return to_simplified(self.text)
+
+    def sentences(self) -> list["Sentence"]:
+        from toolkit.sentences import split_sentences
+
+        out = []
+        for start, end in split_sentences(self.text):
+            damaged = any(run.start < end and start < run.end for run in self.garbled)
+            out.append(Sentence(self.index, start, end, self.text[start:end], damaged))
+        return out
+
+
+@dataclass(frozen=True)
+class Sentence:
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    garbled: bool = False
+
+
+@dataclass
+class Document:
+    name: str
+    paragraphs: list[Paragraph]
+    path: str | None = None
+    encoding: str = "utf-8"
+
+    @classmethod
+    def from_text(cls, text: str, name: str = "<text>", path: str | None = None) -> "Document":
+        from toolkit.paragraphs import segment
+
+        return cls(name=name, paragraphs=segment(text), path=path)
+
+    @property
+    def body(self) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.kind == BODY]
+
+    def sentences(self, body_only: bool = True) -> Iterator[Sentence]:
+        """Sentences in document order; by default only from body paragraphs."""
+        for paragraph in self.body if body_only else self.paragraphs:
+            yield from paragraph.sentences()

@@ -1,0 +1,205 @@
+"""labels.csv: the coded paragraphs the classifier learns from, and the checks that keep it sound.
+
+The label set is whatever labels.csv holds: a researcher who adds a theme there and retrains gets
+it. The file is edited by hand in Excel as often as by scripts, so it is read forgivingly (BOM,
+CRLF, GB18030 from Chinese Excel, stray spaces and case in labels) and checked strictly: every
+problem is reported with the row number a spreadsheet shows (header = row 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit.errors import ToolkitError
+
+REQUIRED_COLUMNS = ("doc", "text", "label")
+OPTIONAL_COLUMNS = ("source", "note")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    row: int
+    doc: str
+    text: str
+    label: str
+    source: str = ""
+
+
+@dataclass
+class LabelReport:
+    path: str
+    rows: list[LabelRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def label_counts(self) -> Counter:
+        return Counter(r.label for r in self.rows)
+
+    def doc_counts(self) -> Counter:
+        return Counter(r.doc for r in self.rows)
+
+    def source_counts(self) -> Counter:
+        return Counter(r.source or "-" for r in self.rows)
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """A validated labels file: what training and evaluation consume."""
+
+    path: str
+    rows: tuple[LabelRow, ...]
+    sha256: str
+
+    @property
+    def texts(self) -> list[str]:
+        return [r.text for r in self.rows]
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.label for r in self.rows]
+
+    @property
+    def docs(self) -> list[str]:
+        return [r.doc for r in self.rows]
+
+    @property
+    def classes(self) -> list[str]:
+        return sorted(set(self.labels))
+
+
+def check_labels(path: str | Path, min_per_label: int = 2) -> LabelReport:
+    """Read and check a labels file; problems are collected, not raised, so all are shown at once."""
+    from toolkit.reading import decode
+
+    path = str(path)
+    report = LabelReport(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        report.errors.append("no such file")
+        return report
+    except OSError as exc:
+        report.errors.append(f"cannot read ({exc.strerror or exc})")
+        return report
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        text, _ = decode(data, path)
+    except ToolkitError as exc:
+        report.errors.append(getattr(exc, "problem", str(exc)))
+        return report
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        report.errors.append("empty file")
+        return report
+    except csv.Error as exc:
+        report.errors.append(f"not a CSV file ({exc})")
+        return report
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        report.errors.append(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(header is: {', '.join(header) or 'empty'}; needed: {', '.join(REQUIRED_COLUMNS)})"
+        )
+        return report
+    for name in names:
+        if name not in COLUMNS:
+            report.warnings.append(f"column {name!r} is not used (known: {', '.join(COLUMNS)})")
+    index = {name: names.index(name) for name in COLUMNS if name in names}
+
+    seen: dict[str, tuple[int, str]] = {}
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            get = lambda col: cells[index[col]].strip() if col in index and index[col] < len(cells) else ""
+            doc, body, raw_label = get("doc"), get("text"), get("label")
+            label = raw_label.lower()
+            if len(cells) > len(header):
+                report.errors.append(f"row {number}: {len(cells)} cells but the header has {len(header)} (unquoted comma?)")
+                continue
+            if not body:
+                report.errors.append(f"row {number}: empty text")
+                continue
+            if not label:
+                report.errors.append(f"row {number}: empty label")
+                continue
+            if not doc:
+                report.errors.append(f"row {number}: empty doc (it keeps an article's paragraphs together in evaluation)")
+                continue
+            if raw_label != label:
+                report.warnings.append(f"row {number}: label {raw_label!r} read as {label!r}")
+            key = " ".join(body.split())
+            if key in seen:
+                first_row, first_label = seen[key]
+                if first_label != label:
+                    report.errors.append(
+                        f"row {number}: same text as row {first_row} but labelled {label!r}, not {first_label!r}"
+                    )
+                else:
+                    report.warnings.append(f"row {number}: duplicate of row {first_row}")
+                continue
+            seen[key] = (number, label)
+            report.rows.append(LabelRow(number, doc, body, label, get("source")))
+    except csv.Error as exc:
+        report.errors.append(f"row {reader.line_num}: broken CSV ({exc})")
+        return report
+
+    if not report.rows:
+        report.errors.append("no labelled rows")
+        return report
+    counts = Counter(r.label for r in report.rows)
+    for label, n in sorted(counts.items()):
+        if n >= min_per_label:
+            continue
+        rows = ", ".join(str(r.row) for r in report.rows if r.label == label)
+        common = [l for l, c in counts.items() if c >= min_per_label and l != label]
+        near = difflib.get_close_matches(label, common, n=1, cutoff=0.6)
+        if near:
+            report.errors.append(f"row {rows}: unknown label {label!r} (did you mean {near[0]!r}?)")
+        else:
+            report.errors.append(
+                f"row {rows}: label {label!r} has {n} example{'s' if n != 1 else ''}; "
+                f"a theme needs at least {min_per_label} to be learned and evaluated"
+            )
+    if len(counts) < 2:
+        report.errors.append(f"only one label ({next(iter(counts))!r}); a classifier needs at least two")
+    return report
+
+
+def read_labels(path: str | Path) -> LabelSet:
+    """The validated rows, or a ToolkitError that names the file and its first problems."""
+    report = check_labels(path)
+    if not report.ok:
+        more = f" (and {len(report.errors) - 3} more; run 'toolkit labels check')" if len(report.errors) > 3 else ""
+        raise ToolkitError(f"{path}: " + "; ".join(report.errors[:3]) + more)
+    return LabelSet(str(path), tuple(report.rows), report.sha256)
+
+
+def write_labels(path: str | Path, rows: list[LabelRow] | list[dict]) -> None:
+    """Write UTF-8 with BOM (so Excel shows Chinese) and CRLF-free rows, atomically."""
+    from toolkit.files import atomic_path
+
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(["doc", "text", "label", "source"])
+            for r in rows:
+                if isinstance(r, dict):
+                    writer.writerow([r["doc"], r["text"], r["label"], r.get("source", "")])
+                else:
+                    writer.writerow([r.doc, r.text, r.label, r.source])

@@ -1,0 +1,239 @@
+"""Rebuilding an article's paragraphs from a scraped page.
+
+Pages break paragraphs mid-sentence, drop photo captions into the middle of a sentence, and wrap
+the article in menus, bylines, QR-code blurbs, copyright notices and link lists. Boilerplate is
+*flagged* with a kind rather than dropped, so that classification still shows every line of the
+input and the model can learn what page furniture looks like; summaries skip it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from toolkit.cleaning import clean_line
+from toolkit.document import (
+    BODY,
+    BYLINE,
+    CAPTION,
+    COPYRIGHT,
+    HEADING,
+    LINKS,
+    NAVIGATION,
+    QR,
+    Paragraph,
+)
+from toolkit.garbled import GarbledRun
+
+_SENTENCE_END = "。！？!?；;…"
+_CLOSERS = "”’」』）)】》\"'"
+_PUNCT = re.compile(r"[，。！？、；：,.!?;:“”\"（）()《》]")
+
+_COPYRIGHT = re.compile(
+    r"版权声明|版权所有|copyright|©|未经.{0,12}(授权|许可|同意).{0,12}(转载|使用|复制)"
+    r"|不得转载|本站仅提供信息存储空间|不承担.{0,8}法律责任|侵权.{0,10}(删除|联系)",
+    re.IGNORECASE,
+)
+_LINKS_HEADER = re.compile(
+    r"^(新闻推荐|相关新闻|相关阅读|相关链接|推荐阅读|延伸阅读|猜你喜欢|频道推荐|热点阅读|热点排行"
+    r"|图文看点|热门推荐|精彩推荐|更多新闻|往期回顾|热门文章|今日推荐|网友评论)\s*[:：]?"
+)
+_QR = re.compile(r"二维码|扫码|扫一扫|订阅号|公众号|微平台|微信号|长按识别")
+_NAV_WORDS = re.compile(
+    r"首页|当前位置|网站地图|今日天气|网站联盟|登录|注册|打印本页|关闭窗口|返回顶部|上一篇|下一篇"
+    r"|分享到|^字号|收藏本站|设为首页"
+)
+_BREADCRUMB = re.compile(r"\s[>»›]\s?|\s?[>»›]\s")
+_FIELD = re.compile(
+    r"^(来源|作者|发布时间|发布日期|更新时间|时间|日期|编辑|责任编辑|责编|审核|审校|校对|稿源|出处"
+    r"|浏览次数|阅读量|点击数|供稿|撰稿|监制|统筹)\s*[:：]"
+)
+_BYLINE = re.compile(r"^[■●▲◆□]?\s*\S{0,12}(记者|通讯员|特约撰稿|实习生)\s*[\u4e00-\u9fff]{2,4}(\s|$|[，,])")
+_DATE_ONLY = re.compile(
+    r"^\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
+)
+_PRINT_SOURCE = re.compile(r"^《\s*\S+\s*》\s*[(（].{0,20}\d{1,2}\s*版\s*[)）]$")
+_ISSUE = re.compile(r"第\s*\d+\s*期$")
+_CAPTION = re.compile(
+    r"(^|\s)\S{1,6}\s*摄(\s|$)|摄影\s*[:：]|^图为|^[(（]?图\s*[/:：]|资料图|供图|图片来源|[(（]图片由.{1,40}提供[)）]"
+)
+_TRAILING_CREDIT = re.compile(r"[(（](图片由[^()（）]{1,40}提供|[^()（）]{0,20}摄|图[/:：][^()（）]{1,20})[)）]$")
+_SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、]|[A-Z])")
+
+
+def segment(text: str) -> list[Paragraph]:
+    blocks = [_Block(*clean_line(line)) for line in text.split("\n")]
+    blocks = [b for b in blocks if b.text]
+    _split_trailing_credits(blocks)
+    for block in blocks:
+        block.kind = _kind_of(block.text)
+    _mark_link_tail(blocks)
+    _mark_menu_runs(blocks)
+    blocks = _repair_breaks(blocks)
+    _mark_tail_captions(blocks)
+    return [Paragraph(i, b.text, b.kind, b.runs) for i, b in enumerate(blocks)]
+
+
+class _Block:
+    __slots__ = ("text", "runs", "kind")
+
+    def __init__(self, text: str, runs: list[GarbledRun], kind: str = BODY):
+        self.text = text
+        self.runs = runs
+        self.kind = kind
+
+    def absorb(self, other: "_Block") -> None:
+        shift = len(self.text)
+        sep = " " if self.text[-1:].isascii() and self.text[-1:].isalnum() and other.text[:1].isascii() and other.text[:1].isalnum() else ""
+        shift += len(sep)
+        self.text = self.text + sep + other.text
+        self.runs = self.runs + [GarbledRun(r.start + shift, r.end + shift, r.original) for r in other.runs]
+
+
+def _kind_of(text: str) -> str:
+    """Kind of one block from its own text; context rules run afterwards."""
+    n = len(text)
+    if _COPYRIGHT.search(text):
+        return COPYRIGHT
+    if _LINKS_HEADER.match(text) and n <= 60:
+        return LINKS
+    if n <= 40 and _QR.search(text):
+        return QR
+    if _FIELD.match(text) or _DATE_ONLY.match(text) or _PRINT_SOURCE.match(text):
+        return BYLINE
+    if n <= 60 and (_BYLINE.match(text) or (_ISSUE.search(text) and not _ends_sentence(text))):
+        return BYLINE
+    if n <= 80 and (_NAV_WORDS.search(text) or _BREADCRUMB.search(text)) and not _ends_sentence(text):
+        return NAVIGATION
+    if _is_menu_line(text):
+        return NAVIGATION
+    if n <= 200 and _CAPTION.search(text):
+        return CAPTION
+    if _is_heading(text):
+        return HEADING
+    return BODY
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
+
+
+def _is_heading(text: str) -> bool:
+    if text.startswith("【") and text.endswith("】"):
+        return True
+    if len(text) > 40 or _ends_sentence(text):
+        return False
+    return "。" not in text
+
+
+def _is_menu_line(text: str) -> bool:
+    items = text.split()
+    return len(items) >= 4 and all(len(i) <= 8 for i in items) and not _PUNCT.search(text)
+
+
+def _split_trailing_credits(blocks: list[_Block]) -> None:
+    """``…幸福之果。(图片由…提供)``: the credit is a caption, not part of the last sentence."""
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        match = _TRAILING_CREDIT.search(block.text)
+        if match and match.start() > 0 and not block.runs:
+            credit = _Block(block.text[match.start() :], [])
+            block.text = block.text[: match.start()].rstrip()
+            blocks.insert(i + 1, credit)
+            i += 1
+        i += 1
+
+
+def _mark_link_tail(blocks: list[_Block]) -> None:
+    """After a 相关新闻/猜你喜欢 header, the rest of a page is link lists and teasers."""
+    for i, block in enumerate(blocks):
+        if block.kind == LINKS:
+            for later in blocks[i + 1 :]:
+                if later.kind not in (COPYRIGHT, QR):
+                    later.kind = LINKS
+            return
+
+
+def _mark_menu_runs(blocks: list[_Block], max_len: int = 8, min_run: int = 4) -> None:
+    """Four or more short unpunctuated lines in a row are a menu (town lists, site sections)."""
+    def menu_like(b: _Block) -> bool:
+        return b.kind in (HEADING, NAVIGATION, QR) and len(b.text) <= max_len and not _PUNCT.search(b.text)
+
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and menu_like(blocks[j]):
+            j += 1
+        if j - i >= min_run:
+            for b in blocks[i:j]:
+                if b.kind == HEADING:
+                    b.kind = NAVIGATION
+        i = max(j, i + 1)
+
+
+def _repair_breaks(blocks: list[_Block]) -> list[_Block]:
+    """Join body blocks that a page broke mid-sentence; lift out a caption dropped inside one.
+
+    Prose never ends without sentence punctuation, so an unterminated body block continues in a
+    later block. Which one is decided by whether a word spans the seam (满 + 意 → 满意; 转 + 化
+    → 转化): when the next block does not continue the word but the one after it does, the next
+    block is a caption that the page dropped into the sentence.
+    """
+    out: list[_Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        i += 1
+        while block.kind == BODY and not _ends_sentence(block.text) and i < len(blocks):
+            nxt = blocks[i]
+            after = blocks[i + 1] if i + 1 < len(blocks) else None
+            if nxt.kind != BODY and nxt.kind != HEADING:
+                break
+            if nxt.kind == BODY and _continues(block.text, nxt.text):
+                block.absorb(nxt)
+                i += 1
+            elif (
+                after is not None
+                and after.kind in (BODY, HEADING)
+                and len(after.text) <= 40
+                and _continues(block.text, after.text)
+            ):
+                nxt.kind = CAPTION
+                block.absorb(after)
+                out.append(block)
+                block = nxt
+                i += 2
+                break
+            elif nxt.kind == BODY:
+                block.absorb(nxt)
+                i += 1
+            else:
+                break
+        out.append(block)
+    return out
+
+
+def _continues(left: str, right: str) -> bool:
+    """True when jieba reads a word across the seam between ``left`` and ``right``."""
+    from toolkit.tokens import cut
+
+    head, tail = left[-4:], right[:4]
+    seam = len(head)
+    pos = 0
+    for token in cut(head + tail):
+        end = pos + len(token)
+        if pos < seam < end:
+            return True
+        pos = end
+    return False
+
+
+def _mark_tail_captions(blocks: list[_Block]) -> None:
+    """Captions gathered at the end of a page, after a photo credit, are short one-liners."""
+    for i, block in enumerate(blocks):
+        if block.kind == CAPTION and _TRAILING_CREDIT.search(block.text):
+            tail = blocks[i + 1 :]
+            if tail and all(b.kind == BODY and len(b.text) <= 80 and b.text.count("。") <= 1 for b in tail):
+                for b in tail:
+                    b.kind = CAPTION
+            return
