@@ -18,7 +18,7 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A gloss is one pinyin syllable with a tone mark, in half- or full-width brackets, right after a
 # Han character: 時節(jié), 內(nèi). Requiring the tone mark keeps (1), (试行), (app) and (图片…) intact.
 _GLOSS = re.compile(
-    rf"(?<=[{_HAN}])[(（]\s*[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\s*[)）]"
+    rf"(?<=[{_HAN}\ufffd])[(（]\s*[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\s*[)）]"
 )
 # Scrapers escape quotes for JSON or SQL and never unescape them: 开战\’, \"最强\".
 _ESCAPED_QUOTE = re.compile(r"\\+(['\"‘’“”])")
@@ -33,8 +33,12 @@ def remove_glosses(text: str) -> str:
     return _GLOSS.sub("", text)
 
 
+_WIDE_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
+
+
 def normalize_width(text: str) -> str:
-    return text.translate(_WIDTH)
+    """ASCII digits and letters; a full-width point between digits and ％ follow, so 5.5% is one form."""
+    return _WIDE_DECIMAL.sub(".", text.translate(_WIDTH)).replace("％", "%")
 
 
 def unescape_quotes(text: str) -> str:
@@ -55,18 +59,17 @@ def clean_line(line: str) -> tuple[str, list[GarbledRun]]:
     text, runs = repair_garbled(text)
     if not runs:
         return remove_glosses(text), []
-    # Offsets must survive gloss removal: clean the text between runs piece by piece.
-    out: list[str] = []
-    kept: list[GarbledRun] = []
-    pos = 0
-    for run in runs:
-        out.append(remove_glosses(text[pos : run.start]))
-        start = sum(map(len, out))
-        out.append(text[run.start : run.end])
-        kept.append(GarbledRun(start, start + run.end - run.start, run.original))
-        pos = run.end
-    out.append(remove_glosses(text[pos:]))
-    return "".join(out), kept
+    # Remove glosses over the whole line (a gloss may follow a run's placeholder) and shift the
+    # runs by what was removed before them, so their offsets stay exact.
+    removed: list[tuple[int, int]] = [m.span() for m in _GLOSS.finditer(text)]
+    if not removed:
+        return text, runs
+
+    def shift(offset: int) -> int:
+        return offset - sum(min(end, offset) - start for start, end in removed if start < offset)
+
+    kept = [GarbledRun(shift(r.start), shift(r.end), r.original) for r in runs]
+    return remove_glosses(text), kept
 
 
 @lru_cache(maxsize=1)

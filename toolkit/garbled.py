@@ -1,11 +1,215 @@
-# placeholder until the garbled-run module lands
+"""Repair of text that a scraper decoded from GBK one byte off, starting at a quote boundary.
+
+When the page's decoder loses one byte (always the lead byte of a ``。“``/``。”`` pair in our
+corpus) every following two-byte character is read as (trail of one, lead of the next), which
+yields a run of rare characters, kana and symbols such as ``⒗``. The shift persists until a
+byte in ASCII range (``h``, ``d``, a ``(`` of a pinyin gloss) realigns the decoder, or until the
+decoder gives up and writes ``?``. Because the garbled characters still encode the shifted bytes,
+re-encoding them and pairing the bytes the other way round restores the original characters.
+
+This module runs *before* the pinyin-gloss remover in :mod:`toolkit.cleaning`: a run can swallow
+the ``(`` of the gloss that follows it (``?jīng)``), and we put it back so the remover sees it.
+
+Plausibility ("is this Chinese prose?") uses the codecs of the standard library rather than
+jieba's dictionary: a character is common when it is in GB2312 level 1 (Simplified, lead byte
+0xB0-0xD7) or Big5 level 1 (Traditional, 0xA440-0xC67E). The seeds are Traditional, which
+GB2312 alone would reject (總, 們, 樣), and jieba's dict.txt is mostly Simplified (no 樣, 黨)
+and costs a multi-megabyte read; the codec test is exact, free and needs no data file.
+"""
+
+from __future__ import annotations
+
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A gloss whose "(" the run swallowed: jīng) right where the run stops.
+_GLOSS_TAIL = re.compile(rf"[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\)")
+# Cheap prefilter: a lost byte shows as ? or U+FFFD, followed by !/！ or a non-ASCII character.
+_TRIGGER = re.compile(r"[?\ufffd](?=[!！]|[^\x00-\x7f])")
+_PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉「」『』【】—…·％")
+_LOST = "\ufffd"
+_MAX_RUN = 64  # the shift never survived more than a sentence; longer "runs" are coincidences
+
+
 @dataclass(frozen=True)
 class GarbledRun:
     start: int
     end: int
     original: str
-def repair_garbled(text):
-    return text, []
-def looks_garbled(text):
+
+
+@lru_cache(maxsize=16384)
+def _common(ch: str) -> bool:
+    if ch in _PUNCT:
+        return True
+    for codec, lo, hi in (("gb2312", 0xB0A1, 0xD7FE), ("big5", 0xA440, 0xC67E)):
+        try:
+            code = int.from_bytes(ch.encode(codec), "big")
+        except UnicodeEncodeError:
+            continue
+        if lo <= code <= hi:
+            return True
     return False
+
+
+def _implausible(ch: str) -> bool:
+    return ord(ch) > 0x7F and ch != _LOST and not _common(ch)
+
+
+def _enc(ch: str) -> bytes | None:
+    # gb18030 knows a few pairs gbk lacks (and the reverse), so a char may round-trip in only one.
+    for codec in ("gbk", "gb18030"):
+        try:
+            b = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 2:
+            return b
+    return None
+
+
+def _dec(pair: bytes) -> str | None:
+    # Pairs a decoder cannot map (or maps to private use) are the ones it silently drops.
+    for codec in ("gbk", "gb18030"):
+        try:
+            s = pair.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(s) == 1 and not 0xE000 <= ord(s) <= 0xF8FF:
+            return s
+    return None
+
+
+# A walk state entry is (char, doubtful, lead, trail): the bytes are kept so that a character lost
+# or swallowed by the decoder can later be filled in from context under the same byte constraints.
+def _walk(text: str, j: int, pending: int, out: tuple):
+    """Yield (entries, end, restore_paren) for every reading of the run from text[j] on.
+
+    A real run ends only where the decoder realigned (an ASCII byte taken as trail: 黨 = FC 68
+    shows as 禳h) or gave up on the dangling lead byte and wrote ``?``. Readings that end any
+    other way (a comma, an unpairable byte, the end of the line) are shifted *ordinary* text,
+    which pairs into common characters surprisingly often, so they are not yielded at all.
+    """
+    while j < len(text) and len(out) <= _MAX_RUN:
+        c = text[j]
+        if c in "?\ufffd":
+            paren = bool(_GLOSS_TAIL.match(text, j + 1))
+            yield out + ((_LOST, True, pending, None),), j + 1, paren
+            return
+        if c.isascii():
+            if 0x40 <= ord(c) <= 0x7E and (ch := _dec(bytes([pending, ord(c)]))):
+                yield out + ((ch, False, pending, ord(c)),), j + 1, False
+            if not (c.isalnum() or c == "!"):
+                return
+            c = chr(ord(c) + 0xFEE0)  # or a full-width letter someone normalised to ASCII
+        b = _enc(c)
+        ch = _dec(bytes([pending, b[0]])) if b else None
+        if ch is None:
+            return
+        out, pending, j = out + ((ch, False, pending, b[0]),), b[1], j + 1
+
+
+def _guess(text: str, left: str, right: str, n: int, fits) -> str | None:
+    """The unique n characters between left and right elsewhere in text that fit the bytes."""
+    if not left or not right or _LOST in left + right:
+        return None
+    pattern = re.escape(left) + "(" + "." * n + ")" + re.escape(right)
+    found = {m.group(1) for m in re.finditer(pattern, text) if fits(m.group(1))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _fill(text: str, entries: list, after: str) -> list:
+    """Recover characters the decoder lost or dropped, from other occurrences in the same text.
+
+    The bytes only pin down half of such a character, so any fill stays doubtful."""
+    out = list(entries)
+    for k in range(len(out) - 1, -1, -1):
+        ch, doubt, lead, trail = out[k]
+        left = out[k - 1][0] if k else ""
+        right = out[k + 1][0] if k + 1 < len(out) else after
+        if ch == _LOST and lead is not None:
+            fits = lambda s, lead=lead: (e := _enc(s)) is not None and e[0] == lead
+            if got := _guess(text, left, right, 1, fits):
+                out[k] = (got, True, lead, None)
+        elif trail is not None and 0 < k < len(out) - 1 and left + ch + right not in text:
+            # A whole pair may have vanished between two garbled characters (拉善 -> ⒗|谱 -> 榔).
+            def fits(s, lead=lead, trail=trail):
+                a, b = _enc(s[0]), _enc(s[1])
+                return bool(a and b and a[0] == lead and b[1] == trail and _dec(a[1:] + b[:1]) is None)
+
+            if got := _guess(text, left, right, 2, fits):
+                out[k : k + 1] = [(got[0], True, None, None), (got[1], True, None, None)]
+    return out
+
+
+def _repair_at(text: str, i: int):
+    """Best accepted reading of the run starting at the ? at text[i], or None."""
+    nxt = text[i + 1]
+    if nxt in "!！":  # ！ is A3 A1; the lost byte before A3 is the A1 of 。 (quote boundary)
+        starts = [(i + 2, 0xA1, (("。", False, 0xA1, 0xA3),))]
+    elif (b := _enc(nxt)) is not None:
+        starts = [(i + 2, b[1], ((_LOST, True, None, b[0]),))]
+    else:
+        return None
+    best = None
+    for j, pending, out in starts:
+        for entries, end, paren in _walk(text, j, pending, out):
+            chars = [e[0] for e in entries if e[0] != _LOST]
+            key = (sum(map(_implausible, chars)), len(entries) - len(chars), end)
+            if best is None or key < best[0]:
+                best = (key, entries, end, paren)
+    if best is None:
+        return None
+    (bad_out, _, _), entries, end, paren = best
+    wide = [c for c in text[i + 1 : end] if not c.isascii()]
+    bad = sum(map(_implausible, wide))
+    quoted = entries[0][0] == "。" and entries[1][0] in "“”"
+    if not quoted:  # 。 is only sure before a quote; without one, ask for a clearly garbled run
+        entries = ((_LOST, True, None, 0xA3),) + entries[1:] if entries[0][0] == "。" else entries
+    # Shifted ordinary prose often pairs into common characters too, so the garbled side must look
+    # wrong: the quote-boundary signature (?! re-pairing into 。“ or 。”) and one odd character,
+    # or else many odd ones. Short runs of common-looking characters are left alone on purpose.
+    good = sum(1 for e in entries if e[0] != _LOST)
+    if bad_out or good < 3 or not (bad >= 1 if quoted else bad >= 2 and 3 * bad >= len(wide)):
+        return None
+    after = "(" + _GLOSS_TAIL.match(text, end).group() if paren else text[end : end + 1]
+    return _fill(text, entries, after), end, paren
+
+
+def repair_garbled(text: str) -> tuple[str, list[GarbledRun]]:
+    """Repair GBK-off-by-one runs; return the text and the spans of it that remain doubtful.
+
+    Doubtful means: a character whose bytes were lost (U+FFFD), or one filled in from context
+    rather than from its bytes. Text is only changed when the run held an implausible character
+    and the repair consists of common ones, so ordinary ?, !, URLs and rare names stay untouched.
+    """
+    pieces: list[str] = []
+    runs: list[GarbledRun] = []
+    pos = 0
+    for m in _TRIGGER.finditer(text):
+        i = m.start()
+        if i < pos or not (found := _repair_at(text, i)):
+            continue
+        entries, end, paren = found
+        pieces.append(text[pos:i])
+        at = sum(map(len, pieces))
+        for k, (ch, doubt, _, _) in enumerate(entries):
+            if doubt and not (k and entries[k - 1][1]):
+                stop = k
+                while stop < len(entries) and entries[stop][1]:
+                    stop += 1
+                runs.append(GarbledRun(at + k, at + stop, text[i:end]))
+        pieces.append("".join(e[0] for e in entries) + ("(" if paren else ""))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces), runs
+
+
+def looks_garbled(text: str) -> bool:
+    """Cheap test: a regex rejects almost all text; only a trigger pays for the real check."""
+    if not _TRIGGER.search(text):
+        return False
+    repaired, runs = repair_garbled(text)
+    return bool(runs) or repaired != text

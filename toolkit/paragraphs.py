@@ -187,7 +187,14 @@ def _repair_breaks(blocks: list[_Block]) -> list[_Block]:
         while block.kind == BODY and not _ends_sentence(block.text) and i < len(blocks):
             nxt = blocks[i]
             after = blocks[i + 1] if i + 1 < len(blocks) else None
-            if nxt.kind != BODY and nxt.kind != HEADING:
+            if nxt.kind == CAPTION and after is not None and after.kind in (BODY, HEADING):
+                # a caption the page itself marks (图为…, …摄) dropped inside the sentence
+                block.absorb(after)
+                out.append(block)
+                block = nxt
+                i += 2
+                break
+            if nxt.kind not in (BODY, HEADING):
                 break
             if nxt.kind == BODY and _continues(block.text, nxt.text):
                 block.absorb(nxt)

@@ -138,22 +138,42 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text of CJK and ASCII has NULs at odd (LE) or even (BE) offsets; binary does not."""
-    if len(data) < 4 or len(data) % 2:
+    """UTF-16 without a BOM: the byte order whose decoding reads as Chinese or ASCII text.
+
+    Chinese text in UTF-16 has few NULs (only its ASCII digits and commas make them), so the NUL
+    count alone cannot tell; a decoding that is almost all CJK, ASCII and punctuation can.
+    """
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data:
         return None
-    sample = data[:4000]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) // 2
-    for nuls, other, encoding in ((odd_nuls, even_nuls, "utf-16-le"), (even_nuls, odd_nuls, "utf-16-be")):
-        if nuls > 0.05 * half and other < 0.01 * half:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _control_ratio(text) < 0.01:
-                return encoding
-    return None
+    best, best_score = None, 0.0
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data[:8000].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _text_likeness(text)
+        if score > best_score:
+            best, best_score = encoding, score
+    return best if best_score > 0.97 else None
+
+
+def _text_likeness(text: str) -> float:
+    if not text:
+        return 0.0
+    good = 0
+    for ch in text:
+        code = ord(ch)
+        if (
+            32 <= code < 127
+            or ch in "\n\r\t"
+            or 0x3000 <= code <= 0x303F
+            or 0x3400 <= code <= 0x9FFF
+            or 0xFF00 <= code <= 0xFFEF
+            or 0x2000 <= code <= 0x206F
+            or 0x00A0 <= code <= 0x024F
+        ):
+            good += 1
+    return good / len(text)
 
 
 def _control_ratio(text: str) -> float:

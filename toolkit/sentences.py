@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_TERMINAL = re.compile(r"(?:[。！？!?；;]+|…+|\.{3,})[”’」』）)】》\"']*")
+_TERMINAL = re.compile(r"(?:[。！？!?；;…]|\.{3,})+[”’」』）)】》\"']*")
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 
 

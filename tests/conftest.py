@@ -1,0 +1,51 @@
+"""Shared fixtures: the five seed articles as files and as segmented documents."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_paths(seeds_dir) -> list[Path]:
+    paths = sorted(seeds_dir.glob("*.txt"))
+    assert len(paths) == 5, "the five seed articles must be in seeds/"
+    return paths
+
+
+@pytest.fixture(scope="session")
+def seed_docs(seed_paths) -> dict:
+    """name -> Document, read once for the whole session (segmenting is not free)."""
+    from toolkit.reading import read_document
+
+    return {p.name: read_document(str(p)) for p in seed_paths}
+
+
+@pytest.fixture
+def write_labels_file(tmp_path):
+    """Write a small labels CSV (rows of doc, text, label) and return its path."""
+
+    def write(rows, name="labels.csv", header=("doc", "text", "label"), encoding="utf-8", newline="\n"):
+        path = tmp_path / name
+        with open(path, "w", encoding=encoding, newline="") as fh:
+            writer = csv.writer(fh, lineterminator=newline)
+            if header is not None:
+                writer.writerow(header)
+            writer.writerows(rows)
+        return path
+
+    return write

@@ -1,0 +1,123 @@
+"""Paragraph repair and boilerplate flags on the seeds, where each kind of damage really occurs."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.document import Document
+
+
+def kinds(doc):
+    return [(p.kind, p.text) for p in doc.paragraphs]
+
+
+def find(doc, needle, whole=False):
+    hits = [p for p in doc.paragraphs if (needle == p.text if whole else needle in p.text)]
+    assert len(hits) == 1, f"{needle!r} found in {len(hits)} paragraphs"
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def d001(seed_docs):
+    return seed_docs["001_689aa2d6b375cf32.txt"]
+
+
+def test_block_broken_mid_sentence_is_joined(seed_paths, d001):
+    raw = seed_paths[1].read_text(encoding="utf-8")
+    assert "活力转\n\n化为" in raw
+    p = find(d001, "活力转化为生态保护的内生动力")
+    assert p.kind == "body"
+    assert p.text.startswith("近年来,阿拉善左旗牢固树立") and p.text.endswith("提高到现在的14.5%。")
+
+
+def test_caption_dropped_inside_a_sentence_is_lifted_out(seed_paths, d001):
+    raw = seed_paths[1].read_text(encoding="utf-8")
+    assert "刘学英很满\n\n阿拉善左旗依托" in raw and "\n\n意地说。" in raw
+    sentence = find(d001, "刘学英很满意地说。")
+    caption = find(d001, "积极探索“党建+旅游”的发展模式")
+    assert sentence.kind == "body" and caption.kind == "caption"
+    assert caption.index == sentence.index + 1  # the caption follows the paragraph it interrupted
+    assert "意地说" not in caption.text
+
+
+def test_break_without_a_shared_word_still_joins_prose(d001):
+    p = find(d001, "帮扶23个建档立卡贫困嘎查(村);深入推行富民党建工程")
+    assert p.kind == "body"
+
+
+def test_short_headings_stay_separate(seed_docs, d001):
+    assert find(d001, "执笔大漠绘丹青").kind == "heading"
+    d002 = seed_docs["002_645df434c5bcfa1a.txt"]
+    assert find(d002, "核心阅读").kind == "heading"
+    assert find(d002, "党支部联手发展、党员联户致富,推动资源共享").kind == "heading"
+    # a heading is never glued to the paragraph after it
+    assert all(len(p.text) < 40 for p in d002.paragraphs if p.kind == "heading")
+
+
+def test_navigation_menus_are_flagged(seed_docs):
+    d003 = seed_docs["003_c57ee54164801b7a.txt"]
+    for town in ("中和西镇", "恩格贝镇", "吉格斯太镇", "全国党建网站联盟", "今日天气"):
+        assert find(d003, town, whole=True).kind == "navigation", town
+    assert find(d003, "首页 >业务工作").kind == "navigation"
+    d004 = seed_docs["004_54588f1784913c82.txt"]
+    assert d004.paragraphs[0].kind == "navigation" and "西昌新闻" in d004.paragraphs[0].text
+    assert find(d004, "地方网 > 四川").kind == "navigation"
+
+
+def test_bylines_dates_sources_and_qr_lines_are_flagged(seed_docs, d001):
+    assert find(d001, "中国城市报记者 叶中华").kind == "byline"
+    d003 = seed_docs["003_c57ee54164801b7a.txt"]
+    assert find(d003, "发布时间:2022-05-27").kind == "byline"
+    assert find(d003, "共产党员微信订阅号二维码").kind == "qr"
+    d002 = seed_docs["002_645df434c5bcfa1a.txt"]
+    assert find(d002, "《 人民日报 》").kind == "byline"
+    d004 = seed_docs["004_54588f1784913c82.txt"]
+    assert find(d004, "来源:凉山日报").kind == "byline"
+    assert find(d004, "宋恩 摄").kind == "caption"
+
+
+def test_copyright_notice_is_flagged(seed_docs):
+    d002 = seed_docs["002_645df434c5bcfa1a.txt"]
+    assert find(d002, "版权声明").kind == "copyright"
+    assert d002.paragraphs[-1].kind == "copyright"
+
+
+def test_link_lists_and_everything_after_them_are_flagged(seed_docs):
+    d004 = seed_docs["004_54588f1784913c82.txt"]
+    for header in ("新闻推荐", "相关新闻", "猜你喜欢", "频道推荐", "热点阅读"):
+        assert find(d004, header).kind == "links", header
+    start = find(d004, "新闻推荐").index
+    assert all(p.kind == "links" for p in d004.paragraphs[start:])
+    assert find(d004, "集中销毁过期炸药2820公斤").kind == "links"  # an unrelated teaser
+    # and nothing of the article itself before it
+    assert all(p.kind != "links" for p in d004.paragraphs[:start])
+
+
+def test_photo_credit_is_split_from_the_last_sentence(d001):
+    last_body = find(d001, "不断收获着富裕和幸福之果。")
+    assert last_body.text.endswith("幸福之果。") and last_body.kind == "body"
+    assert find(d001, "(图片由阿拉善左旗委组织部提供)").kind == "caption"
+    # the caption after the credit, at the end of the page
+    assert d001.paragraphs[-1].kind == "caption" and "额鲁特街道" in d001.paragraphs[-1].text
+
+
+def test_article_body_survives(seed_docs):
+    for doc in seed_docs.values():
+        body = doc.body
+        assert len(body) >= 5, doc.name
+        assert sum(len(p.text) for p in body) > 0.6 * sum(len(p.text) for p in doc.paragraphs if p.kind != "links")
+
+
+def test_small_written_article():
+    text = (
+        "首页 > 新闻 > 正文\n来源:某某日报 2023-05-01\n\n村里的合作社成立于2019年,社员从最初的12户发展到现在的160户,种植面积扩大到800亩,今年\n\n图为村民在采摘。\n\n"
+        "销售额突破百万元。\n版权所有 未经授权不得转载\n"
+    )
+    doc = Document.from_text(text)
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("navigation", "首页 > 新闻 > 正文"),
+        ("byline", "来源:某某日报 2023-05-01"),
+        ("body", "村里的合作社成立于2019年,社员从最初的12户发展到现在的160户,种植面积扩大到800亩,今年销售额突破百万元。"),
+        ("caption", "图为村民在采摘。"),
+        ("copyright", "版权所有 未经授权不得转载"),
+    ]
