@@ -53,3 +53,12 @@ def test_analysis_form_is_simplified_and_display_form_is_not(seed_paths, seed_do
     assert "内蒙古" in first.analysis_text
     assert to_simplified("黨建引領扶貧產業") == "党建引领扶贫产业"
     assert to_simplified("党建引领") == "党建引领"
+
+
+def test_analysis_form_gives_one_form_to_scraped_and_typed_punctuation():
+    from toolkit.cleaning import analysis_form
+
+    scraped = "嘎查(村);深入推行富民黨建工程,「黨建+」模式!"
+    typed = "嘎查（村）；深入推行富民党建工程，“党建+”模式！"
+    assert analysis_form(scraped) == analysis_form(typed) == typed
+    assert analysis_form("增长5.54%") == "增长5.54%"

@@ -80,5 +80,16 @@ def _converter():
 
 
 def to_simplified(text: str) -> str:
-    """Simplified script for features; a no-op on text that is already Simplified."""
+    """Simplified script; a no-op on text that is already Simplified."""
     return _converter().convert(text)
+
+
+# Scrapers turn ，；：！？（） into ASCII and Taiwanese/HK reposts use 「」『』: the same text must
+# give the same features whichever an outlet used, or the model learns the outlet, not the theme.
+_PUNCT_FORMS = str.maketrans({",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）",
+                              "「": "“", "」": "”", "『": "‘", "』": "’"})
+
+
+def analysis_form(text: str) -> str:
+    """The form features are computed on: Simplified script, one form of each punctuation mark."""
+    return to_simplified(text).translate(_PUNCT_FORMS)

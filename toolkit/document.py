@@ -40,9 +40,9 @@ class Paragraph:
 
     @cached_property
     def analysis_text(self) -> str:
-        from toolkit.cleaning import to_simplified
+        from toolkit.cleaning import analysis_form
 
-        return to_simplified(self.text)
+        return analysis_form(self.text)
 
     def sentences(self) -> list["Sentence"]:
         from toolkit.sentences import split_sentences

@@ -3,8 +3,8 @@
 When the page's decoder loses one byte (always the lead byte of a ``。“``/``。”`` pair in our
 corpus) every following two-byte character is read as (trail of one, lead of the next), which
 yields a run of rare characters, kana and symbols such as ``⒗``. The shift persists until a
-byte in ASCII range (``h``, ``d``, a ``(`` of a pinyin gloss) realigns the decoder, or until the
-decoder gives up and writes ``?``. Because the garbled characters still encode the shifted bytes,
+byte in ASCII range (``h``, ``d``) realigns the decoder, or until the decoder gives up and
+writes ``?`` (sometimes swallowing the next ASCII byte). Because the garbled characters still encode the shifted bytes,
 re-encoding them and pairing the bytes the other way round restores the original characters.
 
 This module runs *before* the pinyin-gloss remover in :mod:`toolkit.cleaning`: a run can swallow
@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A gloss whose "(" the run swallowed: jīng) right where the run stops.
@@ -42,16 +43,13 @@ class GarbledRun:
 
 @lru_cache(maxsize=16384)
 def _common(ch: str) -> bool:
-    if ch in _PUNCT:
-        return True
     for codec, lo, hi in (("gb2312", 0xB0A1, 0xD7FE), ("big5", 0xA440, 0xC67E)):
         try:
-            code = int.from_bytes(ch.encode(codec), "big")
+            if lo <= int.from_bytes(ch.encode(codec), "big") <= hi:
+                return True
         except UnicodeEncodeError:
-            continue
-        if lo <= code <= hi:
-            return True
-    return False
+            pass
+    return ch in _PUNCT
 
 
 def _implausible(ch: str) -> bool:
@@ -113,8 +111,8 @@ def _walk(text: str, j: int, pending: int, out: tuple):
 
 def _guess(text: str, left: str, right: str, n: int, fits) -> str | None:
     """The unique n characters between left and right elsewhere in text that fit the bytes."""
-    if not left or not right or _LOST in left + right:
-        return None
+    if not right or not (left or right[0] == "(") or _LOST in left + right:
+        return None  # a gloss pins a character down on its own; plain neighbours need both sides
     pattern = re.escape(left) + "(" + "." * n + ")" + re.escape(right)
     found = {m.group(1) for m in re.finditer(pattern, text) if fits(m.group(1))}
     return found.pop() if len(found) == 1 else None
@@ -130,6 +128,7 @@ def _fill(text: str, entries: list, after: str) -> list:
         left = out[k - 1][0] if k else ""
         right = out[k + 1][0] if k + 1 < len(out) else after
         if ch == _LOST and lead is not None:
+            left = "" if right[:1] == "(" else left
             fits = lambda s, lead=lead: (e := _enc(s)) is not None and e[0] == lead
             if got := _guess(text, left, right, 1, fits):
                 out[k] = (got, True, lead, None)
@@ -148,26 +147,25 @@ def _repair_at(text: str, i: int):
     """Best accepted reading of the run starting at the ? at text[i], or None."""
     nxt = text[i + 1]
     if nxt in "!！":  # ！ is A3 A1; the lost byte before A3 is the A1 of 。 (quote boundary)
-        starts = [(i + 2, 0xA1, (("。", False, 0xA1, 0xA3),))]
+        pending, first = 0xA1, ("。", False, 0xA1, 0xA3)
     elif (b := _enc(nxt)) is not None:
-        starts = [(i + 2, b[1], ((_LOST, True, None, b[0]),))]
+        pending, first = b[1], (_LOST, True, None, b[0])
     else:
         return None
     best = None
-    for j, pending, out in starts:
-        for entries, end, paren in _walk(text, j, pending, out):
-            chars = [e[0] for e in entries if e[0] != _LOST]
-            key = (sum(map(_implausible, chars)), len(entries) - len(chars), end)
-            if best is None or key < best[0]:
-                best = (key, entries, end, paren)
+    for entries, end, paren in _walk(text, i + 2, pending, (first,)):
+        chars = [e[0] for e in entries if e[0] != _LOST]
+        key = (sum(map(_implausible, chars)), len(entries) - len(chars), end)
+        if best is None or key < best[0]:
+            best = (key, entries, end, paren)
     if best is None:
         return None
     (bad_out, _, _), entries, end, paren = best
     wide = [c for c in text[i + 1 : end] if not c.isascii()]
     bad = sum(map(_implausible, wide))
     quoted = entries[0][0] == "。" and entries[1][0] in "“”"
-    if not quoted:  # 。 is only sure before a quote; without one, ask for a clearly garbled run
-        entries = ((_LOST, True, None, 0xA3),) + entries[1:] if entries[0][0] == "。" else entries
+    if entries[0][0] == "。" and not quoted:  # 。 is only sure before a quote
+        entries = ((_LOST, True, None, 0xA3),) + entries[1:]
     # Shifted ordinary prose often pairs into common characters too, so the garbled side must look
     # wrong: the quote-boundary signature (?! re-pairing into 。“ or 。”) and one odd character,
     # or else many odd ones. Short runs of common-looking characters are left alone on purpose.
@@ -195,12 +193,10 @@ def repair_garbled(text: str) -> tuple[str, list[GarbledRun]]:
         entries, end, paren = found
         pieces.append(text[pos:i])
         at = sum(map(len, pieces))
-        for k, (ch, doubt, _, _) in enumerate(entries):
-            if doubt and not (k and entries[k - 1][1]):
-                stop = k
-                while stop < len(entries) and entries[stop][1]:
-                    stop += 1
-                runs.append(GarbledRun(at + k, at + stop, text[i:end]))
+        for doubt, group in groupby(enumerate(entries), key=lambda ke: ke[1][1]):
+            if doubt:
+                ks = [k for k, _ in group]
+                runs.append(GarbledRun(at + ks[0], at + ks[-1] + 1, text[i:end]))
         pieces.append("".join(e[0] for e in entries) + ("(" if paren else ""))
         pos = end
     pieces.append(text[pos:])
@@ -209,7 +205,4 @@ def repair_garbled(text: str) -> tuple[str, list[GarbledRun]]:
 
 def looks_garbled(text: str) -> bool:
     """Cheap test: a regex rejects almost all text; only a trigger pays for the real check."""
-    if not _TRIGGER.search(text):
-        return False
-    repaired, runs = repair_garbled(text)
-    return bool(runs) or repaired != text
+    return _TRIGGER.search(text) is not None and repair_garbled(text) != (text, [])

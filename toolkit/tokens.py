@@ -72,11 +72,19 @@ def cut(text: str, engine: str = DEFAULT_ENGINE) -> list[str]:
 def tag(text: str, engine: str = DEFAULT_ENGINE) -> list[tuple[str, str]]:
     """``(word, part of speech)`` pairs, jieba's ICTCLAS-style tags (n, ns, v, vn, …)."""
     if engine == "rjieba":
-        return [(w, t) for w, t in _engine("rjieba").tag(text) if not w.isspace()]
+        # jieba-rs keeps its own tag for a word already in its dictionary (梭梭 stays nrt,
+        # 合作社 l); the user dictionary's tag wins, as it does in jieba.
+        user_tags = _user_tags()
+        return [(w, user_tags.get(w, t)) for w, t in _engine("rjieba").tag(text) if not w.isspace()]
     import jieba.posseg
 
     tagger = _posseg_tagger()
     return [(p.word, p.flag) for p in tagger.cut(text) if not p.word.isspace()]
+
+
+@lru_cache(maxsize=1)
+def _user_tags() -> dict[str, str]:
+    return {word: tag for word, _, tag in user_dictionary()}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,757 @@
+"""The theme classifier: TF-IDF features and a linear model that codes each paragraph.
+
+Why it is built this way:
+
+- The persisted estimator holds only scikit-learn classes, so :mod:`skops.io` can load it without
+  trusting any type of ours. Tokenisation therefore happens *outside* it, in :func:`prepare`, and
+  the card records the tokenizer and the preparation version so prediction prepares text exactly
+  as training did.
+- A model file is loaded only beside its card (``theme.card.json``): the card's SHA-256 must match
+  the file, its scikit-learn version must match the running one, and every type the file asks for
+  must be on :data:`ALLOWED_TYPES`. A pickle renamed to ``.skops`` or a file that names any other
+  type is refused before anything in it is built.
+- The label set comes from the training data (``pipeline.classes_``), never from this code.
+- Boilerplate paragraphs (bylines, captions, menus, copyright lines) are coded ``other`` without
+  asking the model when ``other`` is a label, but they stay in the output; headings are the
+  article's own words and go to the model.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import platform
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from toolkit.errors import ToolkitError
+
+MODEL_DIR = Path("models")
+MODEL_NAME = "theme.skops"
+DEFAULT_MODEL = MODEL_DIR / MODEL_NAME
+CARD_FORMAT = "toolkit-theme-model/1"
+#: Bumped whenever :func:`prepare` changes what the vectorizers see; a model prepared differently
+#: must be retrained rather than silently fed text it never saw.
+PREPARATION_VERSION = 1
+PREPARATION = (
+    "Simplified text (OpenCC t2s); column 0: the text for character n-grams; column 1: its words "
+    "(tokenizer with the domain user dictionary, punctuation-only tokens dropped) joined by spaces"
+)
+OTHER = "other"
+TRAIN_COMMAND = "toolkit train --labels labels.csv"
+
+#: Types outside skops' default trust that our own pipelines contain (a calibrated linear SVM).
+#: Anything else a model file names is refused before it is loaded.
+ALLOWED_TYPES = frozenset(
+    {
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.isotonic.IsotonicRegression",
+    }
+)
+
+#: The shipped configuration (experiments/configs/default.toml holds the same values; a test keeps
+#: them equal). Chosen by measurement: see /work/scratch/classifier_measurements.md.
+DEFAULT_CONFIG: dict[str, Any] = {
+    "name": "default",
+    "features": {
+        "tokenizer": "rjieba",
+        "analyzer": "both",
+        "word_ngram_range": [1, 2],
+        "char_ngram_range": [1, 3],
+        "min_df": 1,
+        "sublinear_tf": True,
+    },
+    "model": {
+        "classifier": "logreg",
+        "C": 4.0,
+        "class_weight": "balanced",
+    },
+    "evaluation": {
+        "folds": 5,
+        "repeats": 3,
+        "seed": 0,
+    },
+}
+
+CLASSIFIERS = ("logreg", "svm", "sgd")
+ANALYZERS = ("word", "char", "both")
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration
+
+
+def flatten(config: dict, prefix: str = "") -> dict[str, Any]:
+    """``{"features": {"analyzer": "both"}}`` -> ``{"features.analyzer": "both"}``."""
+    flat: dict[str, Any] = {}
+    for key, value in config.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _parse_value(text: str) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _set_dotted(config: dict, key: str, value: Any) -> None:
+    parts = key.split(".")
+    node = config
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ToolkitError(f"--set {key}: {part!r} is not a section")
+    node[parts[-1]] = value
+
+
+def _merge(base: dict, update: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def resolve_config(path: str | Path | None = None, overrides: Sequence[str] = ()) -> dict:
+    """The run configuration: the defaults, then the file, then ``--set key=value`` overrides.
+
+    The file is read by :func:`toolkit.experiments.load_config` when that module is present (it
+    owns the config format); a plain TOML reader stands in for it otherwise.
+    """
+    loaded: dict = {}
+    if path is not None:
+        try:
+            from toolkit.experiments import load_config
+        except ImportError:
+            load_config = None
+        if load_config is not None:
+            loaded = load_config(Path(path), list(overrides))
+            overrides = ()
+        else:
+            import tomllib
+
+            try:
+                loaded = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise ToolkitError(f"{path}: no such config file") from None
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ToolkitError(f"{path}: not a valid TOML file ({exc})") from None
+    config = _merge(DEFAULT_CONFIG, loaded)
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ToolkitError(f"--set {item!r}: expected key=value, e.g. model.C=2.0")
+        _set_dotted(config, key.strip(), _parse_value(value.strip()))
+    validate_config(config)
+    return config
+
+
+def validate_config(config: dict) -> None:
+    """Reject a configuration before any work is done, naming the key at fault."""
+    where = config.get("name", "config")
+    known = {section: set(values) for section, values in DEFAULT_CONFIG.items() if isinstance(values, dict)}
+    for section, keys in known.items():
+        values = config.get(section)
+        if not isinstance(values, dict):
+            raise ToolkitError(f"{where}: missing section [{section}]")
+        unknown = sorted(set(values) - keys)
+        if unknown:
+            raise ToolkitError(
+                f"{where}: unknown key {section}.{unknown[0]} (known: {', '.join(sorted(keys))})"
+            )
+    f, m, e = config["features"], config["model"], config["evaluation"]
+    from toolkit.tokens import ENGINES
+
+    if f["tokenizer"] not in ENGINES:
+        raise ToolkitError(f"{where}: features.tokenizer must be one of {', '.join(ENGINES)}, not {f['tokenizer']!r}")
+    if f["analyzer"] not in ANALYZERS:
+        raise ToolkitError(f"{where}: features.analyzer must be one of {', '.join(ANALYZERS)}, not {f['analyzer']!r}")
+    for key in ("word_ngram_range", "char_ngram_range"):
+        value = f[key]
+        if (
+            not isinstance(value, (list, tuple))
+            or len(value) != 2
+            or not all(isinstance(v, int) and v >= 1 for v in value)
+            or value[0] > value[1]
+        ):
+            raise ToolkitError(f"{where}: features.{key} must be [low, high] with 1 <= low <= high, not {value!r}")
+    if not isinstance(f["min_df"], int) or f["min_df"] < 1:
+        raise ToolkitError(f"{where}: features.min_df must be a whole number >= 1, not {f['min_df']!r}")
+    if not isinstance(f["sublinear_tf"], bool):
+        raise ToolkitError(f"{where}: features.sublinear_tf must be true or false")
+    if m["classifier"] not in CLASSIFIERS:
+        raise ToolkitError(f"{where}: model.classifier must be one of {', '.join(CLASSIFIERS)}, not {m['classifier']!r}")
+    if not isinstance(m["C"], (int, float)) or isinstance(m["C"], bool) or m["C"] <= 0:
+        raise ToolkitError(f"{where}: model.C must be a positive number, not {m['C']!r}")
+    if m["class_weight"] not in ("balanced", "none"):
+        raise ToolkitError(f"{where}: model.class_weight must be \"balanced\" or \"none\", not {m['class_weight']!r}")
+    if not isinstance(e["folds"], int) or e["folds"] < 2:
+        raise ToolkitError(f"{where}: evaluation.folds must be a whole number >= 2")
+    if not isinstance(e["repeats"], int) or e["repeats"] < 1:
+        raise ToolkitError(f"{where}: evaluation.repeats must be a whole number >= 1")
+    if not isinstance(e["seed"], int):
+        raise ToolkitError(f"{where}: evaluation.seed must be a whole number")
+
+
+# --------------------------------------------------------------------------------------------
+# Features and pipeline
+
+_WORDLESS = re.compile(r"^\W+$")
+
+
+def analysis_texts(texts: Iterable[str]) -> list[str]:
+    """Simplified script, as :attr:`Paragraph.analysis_text` gives it, for raw strings."""
+    from toolkit.cleaning import to_simplified
+
+    return [to_simplified(t) for t in texts]
+
+
+def prepare(texts: Sequence[str], tokenizer: str = "rjieba"):
+    """What the persisted pipeline reads: one row per text, ``[text, space-joined words]``.
+
+    ``texts`` are analysis texts (Simplified). Punctuation-only tokens are dropped from the words
+    so that word bigrams pair words, not words and commas.
+    """
+    import numpy as np
+
+    from toolkit.tokens import cut
+
+    rows = np.empty((len(texts), 2), dtype=object)
+    for i, text in enumerate(texts):
+        rows[i, 0] = text
+        rows[i, 1] = " ".join(w for w in cut(text, tokenizer) if not _WORDLESS.match(w))
+    return rows
+
+
+def build_pipeline(config: dict):
+    """A fresh, unfitted Pipeline for ``config``: features, then a classifier with probabilities."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+
+    f, m = config["features"], config["model"]
+    common = dict(min_df=f["min_df"], sublinear_tf=f["sublinear_tf"], dtype=_float32())
+    parts = []
+    if f["analyzer"] in ("word", "both"):
+        parts.append(
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word", token_pattern=r"(?u)\S+", lowercase=True,
+                    ngram_range=tuple(f["word_ngram_range"]), **common,
+                ),
+                1,
+            )
+        )
+    if f["analyzer"] in ("char", "both"):
+        parts.append(
+            ("chars", TfidfVectorizer(analyzer="char", ngram_range=tuple(f["char_ngram_range"]), **common), 0)
+        )
+    features = ColumnTransformer(parts, sparse_threshold=1.0)
+    return Pipeline([("features", features), ("classifier", _classifier(m))])
+
+
+def _float32():
+    import numpy as np
+
+    return np.float32
+
+
+def _classifier(m: dict):
+    class_weight = None if m["class_weight"] == "none" else m["class_weight"]
+    if m["classifier"] == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=float(m["C"]), class_weight=class_weight, max_iter=2000)
+    if m["classifier"] == "svm":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.svm import LinearSVC
+
+        return CalibratedClassifierCV(LinearSVC(C=float(m["C"]), class_weight=class_weight), cv=3, method="sigmoid")
+    if m["classifier"] == "sgd":
+        from sklearn.linear_model import SGDClassifier
+
+        # modified_huber gives probabilities; alpha plays the part of 1/C (per sample).
+        return SGDClassifier(
+            loss="modified_huber", alpha=1.0 / (float(m["C"]) * 1000.0), class_weight=class_weight,
+            max_iter=50, tol=None, random_state=0,
+        )
+    raise ToolkitError(f"unknown classifier {m['classifier']!r}")
+
+
+def json_safe(value: Any) -> Any:
+    """Estimator parameters as JSON: plain values kept, objects (estimators, dtypes) as repr."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, (str, int, float, bool)) or v is None for v in value):
+            return list(value)
+        return [json_safe(v) for v in value]
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    return repr(value)
+
+
+def pipeline_params(pipeline) -> dict:
+    return {k: json_safe(v) for k, v in sorted(pipeline.get_params(deep=True).items())}
+
+
+# --------------------------------------------------------------------------------------------
+# The model object
+
+
+@dataclass
+class ThemeModel:
+    """A fitted pipeline with its card: what prediction needs to prepare text as training did."""
+
+    pipeline: Any
+    card: dict
+    path: Path | None = None
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.pipeline.classes_]
+
+    @property
+    def tokenizer(self) -> str:
+        return self.card.get("tokenizer", "rjieba")
+
+    def predict_proba(self, texts: Sequence[str]):
+        """Probabilities (rows: texts, columns: :attr:`classes`) for Simplified texts."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, len(self.classes)))
+        return self.pipeline.predict_proba(prepare(texts, self.tokenizer))
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        proba = self.predict_proba(texts)
+        classes = self.classes
+        return [classes[i] for i in proba.argmax(axis=1)]
+
+
+def card_path(model_path: str | Path) -> Path:
+    """``models/theme.skops`` -> ``models/theme.card.json``."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".card.json")
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for name in ("toolkit", "scikit-learn", "numpy", "scipy", "skops", "joblib", "rjieba", "jieba", "opencc"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def save_model(model: ThemeModel, path: str | Path) -> ThemeModel:
+    """Write the model and its card atomically; the card records the model file's SHA-256."""
+    import hashlib
+
+    import skops.io as sio
+
+    from toolkit.files import atomic_path
+
+    path = Path(path)
+    data = sio.dumps(model.pipeline)
+    card = dict(model.card)
+    card["model_file"] = path.name
+    card["model_sha256"] = hashlib.sha256(data).hexdigest()
+    text = json.dumps(card, ensure_ascii=False, indent=2) + "\n"
+    # Both files are complete on disk before either is renamed into place.
+    with atomic_path(path) as model_tmp, atomic_path(card_path(path)) as card_tmp:
+        model_tmp.write_bytes(data)
+        card_tmp.write_text(text, encoding="utf-8")
+    return ThemeModel(model.pipeline, card, path)
+
+
+def update_card(path: str | Path, **fields: Any) -> dict:
+    """Add fields (such as the experiment run id) to a saved model's card, atomically."""
+    from toolkit.files import atomic_write_text
+
+    path = Path(path)
+    card = _read_card(path)
+    card.update(fields)
+    atomic_write_text(card_path(path), json.dumps(card, ensure_ascii=False, indent=2) + "\n")
+    return card
+
+
+def default_model_path() -> Path:
+    """``models/theme.skops`` under the working directory, else the one shipped with the repo."""
+    if DEFAULT_MODEL.exists():
+        return DEFAULT_MODEL
+    shipped = Path(__file__).resolve().parents[1] / MODEL_DIR / MODEL_NAME
+    if shipped.exists():
+        return shipped
+    return DEFAULT_MODEL
+
+
+def _read_card(path: Path) -> dict:
+    card_file = card_path(path)
+    if not path.exists():
+        raise ToolkitError(f"{path}: no model there; train one with: {TRAIN_COMMAND} --model {path}")
+    if path.is_dir():
+        raise ToolkitError(f"{path}: is a directory, not a model file")
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ToolkitError(
+            f"{path}: its model card {card_file.name} is missing; a model is only loaded with the card "
+            f"written beside it by 'toolkit train' (retrain: {TRAIN_COMMAND} --model {path})"
+        ) from None
+    except (ValueError, UnicodeDecodeError):
+        raise ToolkitError(f"{card_file}: model card is not valid JSON (corrupt; retrain: {TRAIN_COMMAND})") from None
+    if not isinstance(card, dict) or card.get("format") != CARD_FORMAT:
+        raise ToolkitError(f"{card_file}: not a toolkit model card (expected format {CARD_FORMAT})")
+    return card
+
+
+def load_model(path: str | Path | None = None) -> ThemeModel:
+    """Load a model written by ``toolkit train``, refusing anything that could run code.
+
+    Checks, in order, before a single object is built: the card exists and is ours; the file's
+    SHA-256 is the card's; the card's scikit-learn version is the running one; every type the file
+    names is trusted by skops or on :data:`ALLOWED_TYPES`.
+    """
+    import hashlib
+    import zipfile
+
+    path = Path(path) if path is not None else default_model_path()
+    card = _read_card(path)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != card.get("model_sha256"):
+        raise ToolkitError(
+            f"{path}: the model file does not match its card {card_path(path).name} (SHA-256 differs); "
+            f"it was changed or replaced after training, so it is not loaded (retrain: {TRAIN_COMMAND})"
+        )
+    _check_versions(path, card)
+    if card.get("preparation_version") != PREPARATION_VERSION:
+        raise ToolkitError(
+            f"{path}: the model prepares text in an older way (version {card.get('preparation_version')}, "
+            f"this toolkit uses {PREPARATION_VERSION}); retrain it: {TRAIN_COMMAND}"
+        )
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except (zipfile.BadZipFile, KeyError, ValueError, json.JSONDecodeError):
+        raise ToolkitError(f"{path}: not a skops model file (corrupt, or a pickle); refusing to load it") from None
+    refused = sorted(set(untrusted) - ALLOWED_TYPES)
+    if refused:
+        raise ToolkitError(
+            f"{path}: refusing to load: the file names types outside scikit-learn's own "
+            f"({', '.join(refused[:3])}{', ...' if len(refused) > 3 else ''})"
+        )
+    try:
+        pipeline = sio.loads(data, trusted=list(untrusted))
+    except Exception as exc:  # skops raises many kinds on a damaged archive
+        raise ToolkitError(f"{path}: cannot load the model ({type(exc).__name__}: {exc}); retrain: {TRAIN_COMMAND}") from None
+    if not hasattr(pipeline, "predict_proba") or not hasattr(pipeline, "classes_"):
+        raise ToolkitError(f"{path}: not a fitted classifier pipeline")
+    classes = [str(c) for c in pipeline.classes_]
+    if sorted(card.get("labels", {})) != sorted(classes):
+        raise ToolkitError(f"{path}: the model's labels {classes} differ from its card's")
+    return ThemeModel(pipeline, card, path)
+
+
+def _check_versions(path: Path, card: dict) -> None:
+    import sklearn
+
+    saved = str(card.get("versions", {}).get("scikit-learn", "unknown"))
+    running = sklearn.__version__
+    if saved.split(".")[:2] != running.split(".")[:2]:
+        raise ToolkitError(
+            f"{path}: trained with scikit-learn {saved}, but {running} is installed; a model is only "
+            f"loaded by the scikit-learn version that wrote it, so retrain it: {TRAIN_COMMAND}"
+        )
+
+
+@lru_cache(maxsize=4)
+def _cached_model(path: str, mtime_ns: int, size: int) -> ThemeModel:
+    return load_model(path)
+
+
+def cached_model(path: str | Path) -> ThemeModel:
+    """One load per process and model file, so batch workers do not reload it for every article."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return load_model(path)  # raises the missing-model message
+    return _cached_model(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+# --------------------------------------------------------------------------------------------
+# Classifying documents
+
+
+@dataclass
+class ParagraphResult:
+    doc: str
+    paragraph: int
+    label: str
+    confidence: float
+    probabilities: dict[str, float]
+    boilerplate: str | None
+    text: str
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.doc,
+            "paragraph": self.paragraph,
+            "label": self.label,
+            "confidence": round(self.confidence, 4),
+            "probabilities": {k: round(v, 4) for k, v in self.probabilities.items()},
+            "boilerplate": self.boilerplate,
+            "text": self.text,
+        }
+
+
+@dataclass
+class DocumentResult:
+    doc: str
+    path: str | None
+    paragraphs: list[ParagraphResult]
+    labels: list[str]
+    shares: dict[str, float] = field(default_factory=dict)
+    chars: int = 0
+
+    @property
+    def main_label(self) -> str | None:
+        if not self.chars:
+            return None
+        return max(self.labels, key=lambda label: self.shares[label])
+
+    def to_dict(self) -> dict:
+        return {
+            "doc": self.doc,
+            "path": self.path,
+            "paragraphs": len(self.paragraphs),
+            "chars": self.chars,
+            "label": self.main_label,
+            "shares": {k: round(v, 4) for k, v in self.shares.items()},
+        }
+
+
+def document_shares(paragraphs: Sequence[ParagraphResult], labels: Sequence[str]) -> tuple[dict[str, float], int]:
+    """Each theme's share of the document's characters, over paragraphs that are not boilerplate.
+
+    Weighting by characters keeps a one-line heading from counting as much as a long paragraph.
+    """
+    totals = {label: 0 for label in labels}
+    for p in paragraphs:
+        if p.boilerplate is None:
+            totals[p.label] = totals.get(p.label, 0) + len(p.text)
+    chars = sum(totals.values())
+    return {k: (v / chars if chars else 0.0) for k, v in totals.items()}, chars
+
+
+def classify_document(document, model: ThemeModel | None = None) -> DocumentResult:
+    """Code every paragraph of a :class:`~toolkit.document.Document` and the document's shares."""
+    model = model if model is not None else cached_model(default_model_path())
+    classes = model.classes
+    shortcut = OTHER in classes
+    asked = [p for p in document.paragraphs if not (shortcut and p.is_boilerplate)]
+    proba = model.predict_proba([p.analysis_text for p in asked])
+    by_index = {p.index: row for p, row in zip(asked, proba)}
+    results = []
+    for p in document.paragraphs:
+        row = by_index.get(p.index)
+        if row is None:
+            probabilities = {c: (1.0 if c == OTHER else 0.0) for c in classes}
+        else:
+            probabilities = {c: float(v) for c, v in zip(classes, row)}
+        label = max(classes, key=lambda c: probabilities[c])
+        results.append(
+            ParagraphResult(
+                doc=document.name,
+                paragraph=p.index,
+                label=label,
+                confidence=probabilities[label],
+                probabilities=probabilities,
+                boilerplate=p.kind if p.is_boilerplate else None,
+                text=p.text,
+            )
+        )
+    shares, chars = document_shares(results, classes)
+    return DocumentResult(document.name, document.path, results, classes, shares, chars)
+
+
+def classify_text(text: str, model: ThemeModel | None = None, name: str = "<text>") -> DocumentResult:
+    """Segment an article held in a string and code it, as ``toolkit classify`` does a file."""
+    from toolkit.reading import document_from_text
+
+    if not text.strip():
+        raise ToolkitError(f"{name}: empty text")
+    return classify_document(document_from_text(text, name), model)
+
+
+def classify_file(source: str, model_path: str) -> DocumentResult:
+    """Read and code one file; the model comes from a per-process cache (joblib workers too)."""
+    from toolkit.reading import read_document
+
+    return classify_document(read_document(source), cached_model(model_path))
+
+
+# --------------------------------------------------------------------------------------------
+# What drives a code
+
+
+def top_terms(model: ThemeModel, n: int = 15) -> dict[str, list[tuple[str, float]]]:
+    """The ``n`` features with the largest weight for each theme, as ``(term, weight)``.
+
+    Character n-grams are shown in quotes with a ``c:`` prefix, word n-grams as words, so a reader
+    can tell 合作 the character pair from 合作 the word.
+    """
+    import numpy as np
+
+    features = model.pipeline.named_steps["features"]
+    names = features.get_feature_names_out()
+    coef = _coefficients(model.pipeline.named_steps["classifier"])
+    classes = model.classes
+    if coef.shape[0] == 1 and len(classes) == 2:
+        coef = np.vstack([-coef[0], coef[0]])
+    out: dict[str, list[tuple[str, float]]] = {}
+    for i, label in enumerate(classes):
+        order = np.argsort(-coef[i])[:n]
+        out[label] = [(_term(names[j]), float(coef[i, j])) for j in order]
+    return out
+
+
+def _term(feature_name: str) -> str:
+    kind, _, term = feature_name.partition("__")
+    return f"c:{term}" if kind == "chars" else term
+
+
+def _coefficients(classifier):
+    import numpy as np
+
+    if hasattr(classifier, "coef_"):
+        return np.asarray(classifier.coef_)
+    calibrated = getattr(classifier, "calibrated_classifiers_", None)
+    if calibrated:
+        return np.mean([np.asarray(c.estimator.coef_) for c in calibrated], axis=0)
+    raise ToolkitError("this classifier has no per-feature weights to show")
+
+
+# --------------------------------------------------------------------------------------------
+# Training
+
+
+@dataclass
+class TrainResult:
+    model: ThemeModel
+    metrics: dict
+    predictions: list[dict]
+    run_dir: Path | None
+    duration_s: float
+
+
+def fit(labels, config: dict) -> ThemeModel:
+    """Fit the pipeline on every row of a :class:`~toolkit.labels.LabelSet`; no file is written."""
+    tokenizer = config["features"]["tokenizer"]
+    X = prepare(analysis_texts(labels.texts), tokenizer)
+    pipeline = build_pipeline(config).fit(X, labels.labels)
+    return ThemeModel(pipeline, _card(labels, config, pipeline))
+
+
+def _card(labels, config: dict, pipeline) -> dict:
+    from collections import Counter
+
+    from toolkit.evaluation import is_seed
+
+    counts = Counter(labels.labels)
+    seed_rows = sum(1 for r in labels.rows if is_seed(r))
+    return {
+        "format": CARD_FORMAT,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "labels": {label: counts[label] for label in labels.classes},
+        "training_data": {
+            "path": str(labels.path),
+            "sha256": labels.sha256,
+            "rows": len(labels.rows),
+            "docs": len(set(labels.docs)),
+            "seed_rows": seed_rows,
+            "written_rows": len(labels.rows) - seed_rows,
+        },
+        "tokenizer": config["features"]["tokenizer"],
+        "preparation": PREPARATION,
+        "preparation_version": PREPARATION_VERSION,
+        "config": config,
+        "pipeline": pipeline_params(pipeline),
+        "versions": library_versions(),
+        "evaluation": None,
+        "run": None,
+    }
+
+
+def train_model(
+    labels_path: str | Path,
+    model_path: str | Path = DEFAULT_MODEL,
+    config: dict | None = None,
+    *,
+    experiments_dir: str | Path | None = Path("experiments"),
+    name: str | None = None,
+    record: bool = True,
+    jobs: int = 1,
+) -> TrainResult:
+    """Cross-validate, fit on everything, save model and card, and record the run.
+
+    Every check and all the fitting happen before the first write, so a failure leaves an existing
+    model untouched. The run record is written last and its id added to the card.
+    """
+    from toolkit.evaluation import cross_validate
+    from toolkit.labels import read_labels
+
+    started = time.perf_counter()
+    config = config if config is not None else resolve_config()
+    validate_config(config)
+    model_path = Path(model_path)
+    if model_path.is_dir():
+        raise ToolkitError(f"{model_path}: is a directory; give the model file, e.g. {model_path / MODEL_NAME}")
+    labels = read_labels(labels_path)
+    evaluation = cross_validate(labels, config, jobs=jobs)
+    model = fit(labels, config)
+    model.card["evaluation"] = evaluation.metrics
+    model = save_model(model, model_path)
+    duration = time.perf_counter() - started
+    run_dir = None
+    if record and experiments_dir is not None:
+        from toolkit.experiments import record_run
+
+        params = flatten({k: v for k, v in config.items() if isinstance(v, dict)})
+        params["pipeline"] = model.card["pipeline"]
+        run_dir = record_run(
+            Path(experiments_dir),
+            name or str(config.get("name", "default")),
+            params=params,
+            metrics=evaluation.metrics,
+            predictions=evaluation.predictions,
+            labels=labels,
+            model_path=model_path,
+            duration_s=duration,
+        )
+        model.card = update_card(model_path, run=Path(run_dir).name)
+    return TrainResult(model, evaluation.metrics, evaluation.predictions, run_dir, duration)

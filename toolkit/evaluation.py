@@ -1,0 +1,330 @@
+"""How good the theme classifier is, measured so that the figures mean something on new articles.
+
+- Cross-validation is grouped by ``doc``: an article's paragraphs are never on both sides, because
+  paragraphs of one article share names, places and wording that would flatter the model.
+- It is repeated with several shuffles and every figure comes from the out-of-fold probabilities
+  averaged over the repeats (each row is out of fold once per repeat), so one lucky split does not
+  decide; the spread over repeats is reported beside the mean.
+- Two baselines are scored the same way: the majority class (what a model must beat at all) and a
+  cue-word dictionary from the codebook (what a model must beat to be worth more than keywords).
+- Macro-F1 on the seed rows alone (``source`` other than ``written``) is reported apart, because
+  the team-written rows are easier than real articles and the model is judged on real ones.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+from toolkit.errors import ToolkitError
+
+WRITTEN = "written"
+
+
+def is_seed(row) -> bool:
+    """A row from a real article, not one the team wrote (``source`` or a ``written-`` doc id)."""
+    source = (row.source or "").strip().lower()
+    if source:
+        return source != WRITTEN
+    return not row.doc.startswith(WRITTEN + "-")
+
+
+# --------------------------------------------------------------------------------------------
+# Scores
+
+
+def scores(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str]) -> dict:
+    """macro-F1, accuracy and per-class precision/recall/F1/support over ``labels``."""
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+    labels = list(labels)
+    if not len(y_true):
+        return {"macro_f1": None, "accuracy": None, "per_class": {}}
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    per_class = {
+        label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                "f1": round(float(f[i]), 4), "support": int(s[i])}
+        for i, label in enumerate(labels)
+    }
+    return {
+        "macro_f1": round(float(f.mean()), 4),
+        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
+        "per_class": per_class,
+    }
+
+
+def macro_f1(y_true, y_pred, labels) -> float:
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(y_true, y_pred, labels=list(labels), average="macro", zero_division=0))
+
+
+def confusion(y_true, y_pred, labels) -> dict:
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(y_true, y_pred, labels=list(labels))
+    return {"labels": list(labels), "matrix": matrix.tolist()}
+
+
+def seed_scores(rows, y_true, y_pred) -> dict:
+    """Scores on real-article rows only, over the labels those rows carry."""
+    mask = [is_seed(r) for r in rows]
+    true = [t for t, m in zip(y_true, mask) if m]
+    pred = [p for p, m in zip(y_pred, mask) if m]
+    if not true:
+        return {"macro_f1": None, "accuracy": None, "rows": 0}
+    present = sorted(set(true))
+    out = scores(true, pred, present)
+    return {"macro_f1": out["macro_f1"], "accuracy": out["accuracy"], "rows": len(true)}
+
+
+# --------------------------------------------------------------------------------------------
+# Cue-word baseline
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> dict[str, tuple[str, ...]]:
+    """label -> cue words, from toolkit/data/cues.csv (the codebook's "typical cues")."""
+    import csv
+    import io
+
+    text = resources.files("toolkit").joinpath("data", "cues.csv").read_text(encoding="utf-8")
+    cues: dict[str, list[str]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        label, cue = row["label"].strip().lower(), row["cue"].strip()
+        if label and cue:
+            cues.setdefault(label, []).append(cue)
+    return {label: tuple(words) for label, words in cues.items()}
+
+
+def cue_predict(texts: Sequence[str], classes: Sequence[str], fallback: str) -> list[str]:
+    """The label whose cue words occur most often; ``fallback`` when none occurs.
+
+    Only labels of the data are candidates (a theme added to labels.csv has no cues and is never
+    predicted: that is the baseline's weakness, not a bug). Ties go to the earlier label in
+    ``classes`` order, so the result does not depend on dictionary order.
+    """
+    from toolkit.cleaning import to_simplified
+
+    cues = {label: words for label, words in cue_words().items() if label in set(classes)}
+    out = []
+    for text in texts:
+        text = to_simplified(text)
+        best, best_hits = fallback, 0
+        for label in classes:
+            hits = sum(text.count(w) for w in cues.get(label, ()))
+            if hits > best_hits:
+                best, best_hits = label, hits
+        out.append(best)
+    return out
+
+
+def _fallback(classes: Sequence[str], counts: Counter) -> str:
+    from toolkit.classifier import OTHER
+
+    return OTHER if OTHER in classes else counts.most_common(1)[0][0]
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-validation
+
+
+@dataclass
+class Evaluation:
+    metrics: dict
+    predictions: list[dict]
+
+
+def _fold_fit_predict(config, X, y, train, test, classes):
+    """One fold: fit a fresh pipeline on ``train``, probabilities for ``test`` in ``classes`` order."""
+    import numpy as np
+
+    from toolkit.classifier import build_pipeline
+
+    pipeline = build_pipeline(config).fit(X[train], y[train])
+    proba = pipeline.predict_proba(X[test])
+    out = np.zeros((len(test), len(classes)))
+    index = {c: i for i, c in enumerate(classes)}
+    for j, c in enumerate(pipeline.classes_):
+        out[:, index[c]] = proba[:, j]
+    return test, out
+
+
+def _splits(labels, folds: int, repeats: int, seed: int):
+    """(repeat, train, test) index triples; grouped by doc, stratified by label where it can be."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = np.array(labels.labels)
+    groups = np.array(labels.docs)
+    n_groups = len(set(labels.docs))
+    if n_groups < 2:
+        raise ToolkitError(f"{labels.path}: all rows are in one doc; grouped cross-validation needs at least two docs")
+    folds = min(folds, n_groups)
+    out = []
+    for r in range(repeats):
+        splitter = StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed + r)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "least populated class ..." is expected
+            for train, test in splitter.split(np.zeros(len(y)), y, groups):
+                if len(set(y[train])) < 2:
+                    raise ToolkitError(
+                        f"{labels.path}: too few documents for {folds}-fold grouped cross-validation "
+                        f"(a training fold had a single label); add rows or lower evaluation.folds"
+                    )
+                out.append((r, train, test))
+    return folds, out
+
+
+def cross_validate(labels, config: dict, jobs: int = 1) -> Evaluation:
+    """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.labels.LabelSet`.
+
+    Text is tokenised once for all folds (tokenisation has no learned state, so this leaks
+    nothing); the vectorizers and the classifier are fitted afresh inside every fold.
+    """
+    import numpy as np
+    from joblib import Parallel, delayed
+
+    from toolkit.classifier import analysis_texts, prepare
+
+    ev = config["evaluation"]
+    classes = labels.classes
+    y = np.array(labels.labels)
+    X = prepare(analysis_texts(labels.texts), config["features"]["tokenizer"])
+    folds, splits = _splits(labels, ev["folds"], ev["repeats"], ev["seed"])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence chatter on tiny folds
+        results = Parallel(n_jobs=jobs)(
+            delayed(_fold_fit_predict)(config, X, y, train, test, classes) for _, train, test in splits
+        )
+    repeats = ev["repeats"]
+    per_repeat = np.zeros((repeats, len(y), len(classes)))
+    majority = np.empty(len(y), dtype=object)
+    for (r, train, test), (_, proba) in zip(splits, results):
+        per_repeat[r, test] = proba
+        if r == 0:
+            counts = Counter(y[train])
+            top = max(sorted(counts), key=lambda c: counts[c])
+            majority[test] = top
+    repeat_f1 = [macro_f1(y, [classes[i] for i in per_repeat[r].argmax(axis=1)], classes) for r in range(repeats)]
+    mean_proba = per_repeat.mean(axis=0)
+    predicted = [classes[i] for i in mean_proba.argmax(axis=1)]
+
+    metrics = _report(labels.rows, list(y), predicted, classes, list(majority), Counter(labels.labels))
+    metrics["cv"] = {
+        "folds": folds,
+        "repeats": repeats,
+        "seed": ev["seed"],
+        "grouped_by": "doc",
+        "macro_f1_std": round(float(np.std(repeat_f1)), 4),
+        "repeat_macro_f1": [round(v, 4) for v in repeat_f1],
+    }
+    predictions = [
+        {
+            "row": row.row,
+            "doc": row.doc,
+            "label": row.label,
+            "predicted": predicted[i],
+            "confidence": round(float(mean_proba[i].max()), 4),
+        }
+        for i, row in enumerate(labels.rows)
+    ]
+    return Evaluation(metrics, predictions)
+
+
+def _report(rows, y_true, y_pred, classes, majority_pred, train_counts: Counter) -> dict:
+    metrics = scores(y_true, y_pred, classes)
+    metrics["confusion"] = confusion(y_true, y_pred, classes)
+    cue_pred = cue_predict([r.text for r in rows], classes, _fallback(classes, train_counts))
+    metrics["baselines"] = {
+        "majority": scores(y_true, majority_pred, classes),
+        "cue_words": scores(y_true, cue_pred, classes),
+    }
+    seed = seed_scores(rows, y_true, y_pred)
+    metrics["seed_macro_f1"] = seed["macro_f1"]
+    metrics["seed_accuracy"] = seed["accuracy"]
+    metrics["seed_rows"] = seed["rows"]
+    metrics["rows"] = len(y_true)
+    return metrics
+
+
+def evaluate_model(model, labels) -> Evaluation:
+    """The saved model on a held-out labels file: the same figures, without cross-validation.
+
+    The majority baseline predicts the most frequent label of the model's own training data.
+    Rows are coded as paragraphs by the model itself (no boilerplate short cut: a test row has
+    no page around it to tell what kind of block it was).
+    """
+    from toolkit.classifier import analysis_texts
+
+    trained = Counter(model.card.get("labels", {}))
+    unknown = sorted(set(labels.classes) - set(model.classes))
+    classes = sorted(set(model.classes) | set(labels.classes))
+    proba = model.predict_proba(analysis_texts(labels.texts))
+    predicted = [model.classes[i] for i in proba.argmax(axis=1)]
+    top = max(sorted(trained), key=lambda c: trained[c]) if trained else labels.classes[0]
+    metrics = _report(labels.rows, labels.labels, predicted, classes, [top] * len(predicted), trained or Counter(labels.labels))
+    metrics["cv"] = None
+    metrics["test"] = {"path": str(labels.path), "sha256": labels.sha256, "model": str(model.path),
+                       "labels_unknown_to_model": unknown}
+    predictions = [
+        {"row": r.row, "doc": r.doc, "label": r.label, "predicted": predicted[i],
+         "confidence": round(float(proba[i].max()), 4)}
+        for i, r in enumerate(labels.rows)
+    ]
+    return Evaluation(metrics, predictions)
+
+
+# --------------------------------------------------------------------------------------------
+# Text report
+
+
+def _fmt(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def report_text(metrics: dict) -> str:
+    """The figures as plain text columns: readable in a terminal, a log or an e-mail."""
+    lines: list[str] = []
+    classes = list(metrics["per_class"])
+    width = max([len(c) for c in classes] + [9])
+    cv = metrics.get("cv")
+    if cv:
+        lines.append(
+            f"grouped cross-validation by doc: {cv['folds']} folds x {cv['repeats']} repeats (seed {cv['seed']}), "
+            f"{metrics.get('rows', '?')} rows"
+        )
+    elif metrics.get("test"):
+        lines.append(f"model {metrics['test']['model']} on {metrics['test']['path']}, {metrics.get('rows', '?')} rows")
+    lines.append("")
+    lines.append(f"{'label':<{width}}  precision  recall     f1  support")
+    for label, s in metrics["per_class"].items():
+        lines.append(f"{label:<{width}}  {s['precision']:>9.3f}  {s['recall']:>6.3f}  {s['f1']:>5.3f}  {s['support']:>7d}")
+    lines.append("")
+    std = f" (std over repeats {cv['macro_f1_std']:.3f})" if cv else ""
+    lines.append(f"macro-F1  {_fmt(metrics['macro_f1'])}{std}")
+    lines.append(f"accuracy  {_fmt(metrics['accuracy'])}")
+    lines.append(f"seed rows only ({metrics.get('seed_rows', 0)} rows): macro-F1 {_fmt(metrics.get('seed_macro_f1'))}, "
+                 f"accuracy {_fmt(metrics.get('seed_accuracy'))}")
+    lines.append("")
+    lines.append("baselines       macro-F1  accuracy")
+    for name, b in metrics["baselines"].items():
+        lines.append(f"{name:<14}  {_fmt(b['macro_f1']):>8}  {_fmt(b['accuracy']):>8}")
+    lines.append("")
+    conf = metrics["confusion"]
+    labels = conf["labels"]
+    cell = max(max(len(l) for l in labels), 5)
+    lines.append("confusion (rows: true label, columns: predicted)")
+    lines.append(" " * (width + 2) + " ".join(f"{l:>{cell}}" for l in labels))
+    for label, row in zip(labels, conf["matrix"]):
+        lines.append(f"{label:<{width}}  " + " ".join(f"{v:>{cell}d}" for v in row))
+    test = metrics.get("test")
+    if test and test.get("labels_unknown_to_model"):
+        lines.append("")
+        lines.append("labels the model does not know (never predicted): " + ", ".join(test["labels_unknown_to_model"]))
+    return "\n".join(lines)
