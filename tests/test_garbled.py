@@ -51,14 +51,15 @@ def test_each_run_gets_its_quote_and_following_characters_back(seed0, bang):
 
 def test_lost_and_inferred_characters_are_reported(seed0):
     repaired, runs = repair_garbled(seed0)
-    originals = re.findall(r"\?[!！][^,。“”a-z]*", seed0)
+    originals = re.findall(r"\?[!！][^,。“”a-z]*", seed0) + ["?shù)剞r"]
     for run in runs:
         assert 0 <= run.start < run.end <= len(repaired)
         assert any(run.original.startswith(o) for o in originals)
     doubtful = [repaired[r.start : r.end] for r in runs]
     # 經 is lost (only its gloss survives), 拉善 vanished as an unmappable pair, 了 and 人 are lost;
-    # 興 comes back whole from 吲 + the realigning "d", so that run is not reported.
-    assert doubtful == ["經", "拉善", "\ufffd", "\ufffd"]
+    # 興 comes back whole from 吲 + the realigning "d", so that run is not reported. 地 (before the
+    # orphaned gloss tail shù)) has no other occurrence to be inferred from.
+    assert doubtful == ["經", "拉善", "\ufffd", "\ufffd", "\ufffd"]
     assert not any("蓖" in r.original for r in runs)
 
 
@@ -123,3 +124,64 @@ def test_shifted_simplified_sentence_after_a_lost_byte():
     repaired, runs = repair_garbled(garbled)
     assert repaired.startswith("前文。“我们嘎查牧民先后种植梭")
     assert [repaired[r.start : r.end] for r in runs] == ["\ufffd"]
+
+
+# The sixth site of seed 000: 當(dāng)地(dì)農(nóng) arrived as 當(dāng)?shù)剞r(nóng). 地's lead byte is lost (?), shù) is
+# a gloss tail whose "(" went with it, and 剞r is D8|DE 72: the trail of 地 (B5 D8), then 農 (DE 72).
+def test_lost_byte_before_an_orphaned_gloss_tail_is_repaired(seed0):
+    assert "當(dāng)?shù)剞r(nóng)牧民" in seed0
+    for text, runs in [repair_garbled(seed0), *map(repair_garbled, seed0.split("\n"))]:
+        if "組織動員" not in text:
+            continue
+        assert "當(dāng)\ufffd農(nóng)牧民" in text and "剞" not in text and "shù)" not in text
+        (run,) = [r for r in runs if r.original == "?shù)剞r"]
+        assert text[run.start : run.end] == "\ufffd" and text[run.end] == "農"
+
+
+def test_clean_line_reads_the_sixth_site_without_glosses(seed0):
+    from toolkit.cleaning import clean_line
+
+    (line,) = [line for line in seed0.split("\n") if "組織動員" in line]
+    text, runs = clean_line(line)
+    assert "組織動員當\ufffd農牧民以入股分紅" in text
+    assert not re.search("剞|shù\\)|\\(nóng\\)", text)
+    assert [text[r.start : r.end] for r in runs] == ["\ufffd", "\ufffd"]
+    assert text[runs[0].start - 1 : runs[0].end + 1] == "當\ufffd農"
+
+
+@pytest.mark.parametrize("context", ["當(dāng)地(dì)農(nóng)業", "當地農業"])
+def test_character_before_an_orphaned_tail_is_inferred_from_the_document(context):
+    text = context + "。\n組織動員當(dāng)?shù)剞r(nóng)牧民"
+    repaired, runs = repair_garbled(text)
+    assert repaired.endswith("組織動員當(dāng)地農(nóng)牧民")
+    assert [(repaired[r.start : r.end], r.original) for r in runs] == [("地", "?shù)剞r")]
+
+
+def test_orphaned_tail_run_may_end_where_the_decoder_gave_up():
+    # 農's lead byte DE met "(" and was written as ?; its gloss pins it down when it occurs elsewhere.
+    repaired, runs = repair_garbled("當?shù)剞?(nóng)牧民")
+    assert repaired == "當\ufffd\ufffd(nóng)牧民"
+    assert [repaired[r.start : r.end] for r in runs] == ["\ufffd\ufffd"]
+    repaired, runs = repair_garbled("當?shù)剞?(nóng)牧民,農(nóng)業")
+    assert repaired.startswith("當\ufffd農(nóng)牧民")
+    assert [repaired[r.start : r.end] for r in runs] == ["\ufffd農"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why?so) 好的",
+        "Q?A)问答",
+        "读音?dú)读书的读",  # a real tail, but plain prose after it does not re-pair
+        "拼音写作?zhōng)，中间的中",
+        "你好\ufffdnǐ)你好",
+        "你说什么?shì)嗯?好的",
+        "https://a.b/?q=ā)中文",
+        "当?shù)剞",  # nothing realigns the decoder: no evidence of where the run ends
+        "当?shù)剞r ok",  # realigned, but into ASCII text, not a gloss or Han text
+        "當?shù)氐脑谵r(nóng)",  # re-pairs (地的在農), but the run is mostly common: not odd enough
+    ],
+)
+def test_orphan_tail_trigger_leaves_ordinary_text_alone(text):
+    assert repair_garbled(text) == (text, [])
+    assert not looks_garbled(text)

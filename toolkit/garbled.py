@@ -9,6 +9,9 @@ re-encoding them and pairing the bytes the other way round restores the original
 
 This module runs *before* the pinyin-gloss remover in :mod:`toolkit.cleaning`: a run can swallow
 the ``(`` of the gloss that follows it (``?jīng)``), and we put it back so the remover sees it.
+A lost byte can also sit *before* such an orphaned gloss tail, with the shift after it:
+``當?shù)剞r(nóng)`` is 當(dāng)地(dì)農(nóng) with 地's lead byte lost; 剞r is D8|DE 72, the trail of 地 and
+then 農. The tail belongs to no character that survives, so it is dropped with the run.
 
 Plausibility ("is this Chinese prose?") uses the codecs of the standard library rather than
 jieba's dictionary: a character is common when it is in GB2312 level 1 (Simplified, lead byte
@@ -26,9 +29,17 @@ from itertools import groupby
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A gloss whose "(" the run swallowed: jīng) right where the run stops.
-_GLOSS_TAIL = re.compile(rf"[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\)")
-# Cheap prefilter: a lost byte shows as ? or U+FFFD, followed by !/！ or a non-ASCII character.
-_TRIGGER = re.compile(r"[?\ufffd](?=[!！]|[^\x00-\x7f])")
+_TAIL = rf"[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\)"
+_GLOSS_TAIL = re.compile(_TAIL)
+_GLOSS = re.compile(rf"\({_TAIL}")
+# An orphaned tail right after a lost byte, with the shifted run after it: ?shù)剞r.
+_ORPHAN = re.compile(rf"{_TAIL}(?=[^\x00-\x7f])")
+# Cheap prefilter: a lost byte shows as ? or U+FFFD, followed by !/！, a non-ASCII character or an
+# orphaned gloss tail (a tone mark is required, so why?so) and Q?A) do not fire).
+_TRIGGER = re.compile(rf"[?\ufffd](?=[!！]|[^\x00-\x7f]|{_TAIL}[^\x00-\x7f])")
+_SHORT = 6  # an orphan-tail run is a character or two; longer ones are not this damage
+# The character before a run, past its gloss: 當 in 當(dāng)?shù)剞r. Context for filling a lost one.
+_BEFORE = re.compile(rf"([^\x00-\x7f])(?:\({_TAIL})?\Z")
 _PUNCT = frozenset("，。、；：？！“”‘’（）《》〈〉「」『』【】—…·％")
 _LOST = "\ufffd"
 _MAX_RUN = 64  # the shift never survived more than a sentence; longer "runs" are coincidences
@@ -50,6 +61,10 @@ def _common(ch: str) -> bool:
         except UnicodeEncodeError:
             pass
     return ch in _PUNCT
+
+
+def _han(ch: str) -> bool:
+    return ch != "" and _common(ch) and ch not in _PUNCT
 
 
 def _implausible(ch: str) -> bool:
@@ -113,25 +128,31 @@ def _guess(text: str, left: str, right: str, n: int, fits) -> str | None:
     """The unique n characters between left and right elsewhere in text that fit the bytes."""
     if not right or not (left or right[0] == "(") or _LOST in left + right:
         return None  # a gloss pins a character down on its own; plain neighbours need both sides
-    pattern = re.escape(left) + "(" + "." * n + ")" + re.escape(right)
+    gloss = rf"(?:\({_TAIL})?"  # elsewhere the neighbours may carry their glosses: 當(dāng)地(dì)農
+    inner = "(" + "." * n + ")" + (gloss if right[0] != "(" else "")
+    pattern = re.escape(left) + (gloss if left else "") + inner + re.escape(right)
     found = {m.group(1) for m in re.finditer(pattern, text) if fits(m.group(1))}
     return found.pop() if len(found) == 1 else None
 
 
-def _fill(text: str, entries: list, after: str) -> list:
+def _fill(text: str, entries: list, after: str, before: str = "") -> list:
     """Recover characters the decoder lost or dropped, from other occurrences in the same text.
 
     The bytes only pin down half of such a character, so any fill stays doubtful."""
     out = list(entries)
     for k in range(len(out) - 1, -1, -1):
         ch, doubt, lead, trail = out[k]
-        left = out[k - 1][0] if k else ""
+        left = out[k - 1][0] if k else before
         right = out[k + 1][0] if k + 1 < len(out) else after
-        if ch == _LOST and lead is not None:
+        if ch == _LOST and (lead, trail) != (None, None):  # one of its two bytes is known
             left = "" if right[:1] == "(" else left
-            fits = lambda s, lead=lead: (e := _enc(s)) is not None and e[0] == lead
+
+            def fits(s, lead=lead, trail=trail):
+                e = _enc(s)
+                return e is not None and lead in (None, e[0]) and trail in (None, e[1])
+
             if got := _guess(text, left, right, 1, fits):
-                out[k] = (got, True, lead, None)
+                out[k] = (got, True, lead, trail)
         elif trail is not None and 0 < k < len(out) - 1 and left + ch + right not in text:
             # A whole pair may have vanished between two garbled characters (拉善 -> ⒗|谱 -> 榔).
             def fits(s, lead=lead, trail=trail):
@@ -145,15 +166,18 @@ def _fill(text: str, entries: list, after: str) -> list:
 
 def _repair_at(text: str, i: int):
     """Best accepted reading of the run starting at the ? at text[i], or None."""
-    nxt = text[i + 1]
-    if nxt in "!！":  # ！ is A3 A1; the lost byte before A3 is the A1 of 。 (quote boundary)
+    orphan = _ORPHAN.match(text, i + 1)  # ?shù)剞r: the shifted run starts after the tail
+    j = orphan.end() if orphan else i + 1
+    if text[j] in "!！" and not orphan:  # ！ is A3 A1; the lost byte before A3 is the A1 of 。
         pending, first = 0xA1, ("。", False, 0xA1, 0xA3)
-    elif (b := _enc(nxt)) is not None:
+    elif (b := _enc(text[j])) is not None:
         pending, first = b[1], (_LOST, True, None, b[0])
     else:
         return None
     best = None
-    for entries, end, paren in _walk(text, i + 2, pending, (first,)):
+    for entries, end, paren in _walk(text, j + 1, pending, (first,)):
+        if orphan and not (paren or _GLOSS.match(text, end) or _han(text[end : end + 1])):
+            continue  # the decoder must be back in step: a gloss or ordinary Han text follows
         chars = [e[0] for e in entries if e[0] != _LOST]
         key = (sum(map(_implausible, chars)), len(entries) - len(chars), end)
         if best is None or key < best[0]:
@@ -161,7 +185,7 @@ def _repair_at(text: str, i: int):
     if best is None:
         return None
     (bad_out, _, _), entries, end, paren = best
-    wide = [c for c in text[i + 1 : end] if not c.isascii()]
+    wide = [c for c in text[j:end] if not c.isascii()]
     bad = sum(map(_implausible, wide))
     quoted = entries[0][0] == "。" and entries[1][0] in "“”"
     if entries[0][0] == "。" and not quoted:  # 。 is only sure before a quote
@@ -169,11 +193,21 @@ def _repair_at(text: str, i: int):
     # Shifted ordinary prose often pairs into common characters too, so the garbled side must look
     # wrong: the quote-boundary signature (?! re-pairing into 。“ or 。”) and one odd character,
     # or else many odd ones. Short runs of common-looking characters are left alone on purpose.
+    # After an orphaned tail the signature is the tail itself, so one odd character (剞) is enough
+    # as long as the run is short and mostly odd; it may even end in a ? with nothing decoded.
     good = sum(1 for e in entries if e[0] != _LOST)
-    if bad_out or good < 3 or not (bad >= 1 if quoted else bad >= 2 and 3 * bad >= len(wide)):
+    if orphan:
+        plausible = bad >= 1 and 2 * bad >= len(wide) and len(wide) <= _SHORT
+    else:
+        plausible = good >= 3 and (bad >= 1 if quoted else bad >= 2 and 3 * bad >= len(wide))
+    if bad_out or not plausible:
         return None
-    after = "(" + _GLOSS_TAIL.match(text, end).group() if paren else text[end : end + 1]
-    return _fill(text, entries, after), end, paren
+    if paren:
+        after = "(" + _GLOSS_TAIL.match(text, end).group()
+    else:
+        after = g.group() if (g := _GLOSS.match(text, end)) else text[end : end + 1]
+    before = m.group(1) if (m := _BEFORE.search(text, max(0, i - 16), i)) else ""
+    return _fill(text, entries, after, before), end, paren
 
 
 def repair_garbled(text: str) -> tuple[str, list[GarbledRun]]:
