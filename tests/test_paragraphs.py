@@ -121,3 +121,34 @@ def test_small_written_article():
         ("caption", "图为村民在采摘。"),
         ("copyright", "版权所有 未经授权不得转载"),
     ]
+
+
+def test_page_furniture_of_other_outlets_in_either_script():
+    text = "\n".join(
+        [
+            "簡體 | 繁體 | 無障礙 | 長者模式",
+            "首頁 > 工作動態 > 基層黨建",
+            "天泉市紮實推進村黨組織整頓提升",
+            "來源：天泉市委組織部組織科",
+            "發佈時間：2023-06-08 11:20",
+            "2023-10-16 09:41:27 来源：新华网",
+            "点击上方蓝字“沂阳发布”关注我们",
+            "村黨支部今年整頓提升了3個軟弱渙散黨組織，效果明顯。",
+            "在云岙茶厂，工人正在对鲜叶进行摊青。",
+            "（徐晨阳 摄）",
+            "圖為紅柳灘村黨員在黨群服務中心開展主題黨日活動。",
+            "记者：网格具体是怎么划分的？由谁来担任网格员？",
+            "【纠错】 【责任编辑:杜晓宁】",
+            "（编辑：王璐 审核：郑浩然）",
+            "[ 责编：刘畅 ]",
+            "（作者：韩立明，系江淮农业大学研究员）",
+            "【打印本頁】 【關閉窗口】",
+            "相關新聞：西藏農牧民人均收入保持較快增長｜藏北草原",
+        ]
+    )
+    got = [p.kind for p in Document.from_text(text).paragraphs]
+    assert got == [
+        "navigation", "navigation", "heading", "byline", "byline", "byline", "qr", "body",
+        "caption", "caption", "caption", "body", "byline", "byline", "byline", "byline",
+        "navigation", "links",
+    ]

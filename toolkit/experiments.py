@@ -173,7 +173,7 @@ def _check_known(given: dict, defaults: dict, source: str, prefix: str = "") -> 
             where = f"[{prefix[:-1]}]" if prefix else "the top level"
             what = "section" if isinstance(value, dict) and not prefix else "key"
             near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"; did you mean {prefix}{near[0]!r}?" if near else ""
+            hint = f"; did you mean '{prefix}{near[0]}'?" if near else ""
             raise ToolkitError(
                 f"{source}: unknown {what} {dotted!r} (known in {where}: {', '.join(known)}{hint})"
             )
@@ -183,6 +183,8 @@ def _check_known(given: dict, defaults: dict, source: str, prefix: str = "") -> 
                 raise ToolkitError(f"{source}: {dotted} is a section ([{dotted}]), not a value")
             _check_known(value, expected, source, dotted + ".")
             continue
+        if isinstance(value, dict):
+            raise ToolkitError(f"{source}: {dotted} is a value, not a section")
         want, got = _kind(expected), _kind(value)
         if want is not None and got != want:
             raise ToolkitError(f"{source}: {dotted} should be {want} (like {_toml(expected)}), not {_toml(value)}")
@@ -291,10 +293,14 @@ def record_run(
 def _prediction_rows(predictions: Iterable[dict], labels) -> list[list]:
     by_row = {r.row: r for r in labels.rows}
     out = []
+    seen: set[int] = set()
     for p in predictions:
         row = by_row.get(int(p["row"]))
         if row is None:
             raise ValueError(f"prediction for row {p['row']}, which is not in {labels.path}")
+        if row.row in seen:
+            raise ValueError(f"row {row.row} predicted twice; a run holds one out-of-fold prediction per row")
+        seen.add(row.row)
         confidence = p.get("confidence")
         out.append([
             int(p["row"]), p.get("doc", row.doc), p.get("label", row.label), p["predicted"],
@@ -405,7 +411,7 @@ class Run:
 
     @property
     def id(self) -> str:
-        return self.info.get("id") or self.path.name
+        return self.path.name  # what ls shows is what resolve_run accepts, even after a rename
 
     @property
     def name(self) -> str:
@@ -463,13 +469,15 @@ def list_runs(root: str | Path, on_problem: Callable[[str], None] | None = None)
     return runs
 
 
-def resolve_run(root: str | Path, spec: str, runs: list[Run] | None = None) -> Run:
+def resolve_run(
+    root: str | Path, spec: str, runs: list[Run] | None = None, on_problem: Callable[[str], None] | None = None
+) -> Run:
     """A run named by id, unique id prefix, directory path, ``latest`` or ``latest~N``."""
     candidate = Path(spec)
     if (candidate / RUN_FILE).is_file():
         return load_run(candidate)
     if runs is None:
-        runs = list_runs(root)
+        runs = list_runs(root, on_problem)
     root_text = str(root)
     latest = re.fullmatch(r"latest(?:~(\d+))?", spec.strip())
     if latest:
@@ -543,12 +551,6 @@ def _number(value: Any) -> float | None:
 
 # --------------------------------------------------------------------------------------------
 # Statistics
-
-
-def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
-    """Macro-F1 over the labels present in either sequence, as scikit-learn's default computes it."""
-    result = paired_bootstrap(y_true, y_pred, y_pred, resamples=0)
-    return result["macro_f1_a"]
 
 
 def paired_bootstrap(
@@ -694,24 +696,28 @@ def differing_params(runs: Sequence[Run]) -> list[str]:
     if len(runs) < 2:
         return []
 
-    def differing(tables: list[dict]) -> list[str]:
-        keys = sorted({k for t in tables for k in t})
-        return [k for k in keys if len({_fingerprint(t.get(k, _MISSING)) if k in t else "\0" for t in tables}) > 1]
-
     flats = [_flat_params(r) for r in runs]
-    chosen = differing(flats)
-    seen = {tuple(_fingerprint(f.get(k)) if k in f else "\0" for f in flats) for k in chosen}
+    chosen = _differing(flats)
+    seen = {_signature(flats, k) for k in chosen}
     pipes = [_pipeline_params(r) for r in runs]
-    for key in differing(pipes):
-        values = [p.get(key, _MISSING) for p in pipes]
-        if not all(v is _MISSING or _is_short(v) for v in values):
+    for key in _differing(pipes):
+        if not all(_is_short(p[key]) for p in pipes if key in p):
             continue
-        signature = tuple(_fingerprint(v) if v is not _MISSING else "\0" for v in values)
+        signature = _signature(pipes, key)
         if signature in seen:
             continue
         seen.add(signature)
         chosen.append(key)
     return chosen
+
+
+def _signature(tables: list[dict], key: str) -> tuple[str, ...]:
+    return tuple(_fingerprint(t[key]) if key in t else "\0missing" for t in tables)
+
+
+def _differing(tables: list[dict]) -> list[str]:
+    keys = sorted({k for t in tables for k in t})
+    return [k for k in keys if len(set(_signature(tables, k))) > 1]
 
 
 def _param_value(run: Run, key: str) -> Any:
@@ -723,9 +729,9 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
     """The ``list`` table as data: runs by macro-F1 (best first), with the parameters that differ."""
     keys = differing_params(runs)
     shas = {r.labels_sha256 for r in runs}
-    ordered = sorted(runs, key=lambda r: (r.macro_f1 is None, -(r.macro_f1 or 0.0), r.created, r.id), reverse=False)
-    # Best first; among equals the newest first.
-    ordered = sorted(ordered, key=lambda r: (r.macro_f1 is None, -(r.macro_f1 or 0.0)))
+    # Best first; among equal scores the newest first; runs without a score last.
+    ordered = sorted(runs, key=lambda r: (r.created, r.id), reverse=True)
+    ordered.sort(key=lambda r: (r.macro_f1 is None, -(r.macro_f1 or 0.0)))
     entries = []
     for run in ordered:
         cv = run.metrics.get("cv") if isinstance(run.metrics.get("cv"), dict) else {}
@@ -739,7 +745,7 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
             "macro_f1_std": _number(cv.get("macro_f1_std")),
             "accuracy": _number(run.metrics.get("accuracy")),
             "seed_macro_f1": _number(run.metrics.get("seed_macro_f1")),
-            "params": {k: (None if (v := _param_value(run, k)) is _MISSING else v) for k in keys},
+            "params": {k: v for k in keys if (v := _param_value(run, k)) is not _MISSING},
             "path": str(run.path),
         })
     return {
@@ -772,7 +778,7 @@ def compare_runs(
     """
     if resample not in ("paragraph", "doc"):
         raise ToolkitError(f"resample must be 'paragraph' or 'doc', not {resample!r}")
-    if resamples < 100 and resamples != 0:
+    if resamples < 100:
         raise ToolkitError(f"--bootstrap {resamples}: use at least 100 resamples (2000 is the default)")
     same_labels = a.labels_sha256 == b.labels_sha256 and bool(a.labels_sha256)
     pred_a = {(p["text_hash"], p["label"]): p for p in a.predictions()}
@@ -861,9 +867,11 @@ def _verdict(boot: dict) -> tuple[str, str]:
         )
     if mc_sign and not boot_sign:
         side = "more" if mc_sign > 0 else "fewer"
+        why = ("resampling whole documents, the change sits in too few articles to generalise"
+               if boot.get("resample") == "doc" else "the change is in the common themes")
         return "mixed", (
             f"mixed evidence: B gets {side} paragraphs right beyond noise ({counts}, McNemar p {_p(p)}), "
-            f"but its macro-F1 change ({diff:+.3f}) is within noise: the gain is in the common themes"
+            f"but its macro-F1 change ({diff:+.3f}) is within noise: {why}"
         )
     return "mixed", (
         f"mixed evidence: B's macro-F1 moves {diff:+.3f} beyond noise while {counts} (McNemar p {_p(p)}): "
@@ -876,23 +884,15 @@ def _p(p: float) -> str:
 
 
 def _param_changes(a: Run, b: Run) -> list[dict]:
+    """Every parameter that differs; ``in_table`` marks those worth a row in a table."""
+    shown = differing_params([a, b])
+    keys = shown + [k for k in _differing([_pipeline_params(a), _pipeline_params(b)]) if k not in shown]
     out = []
-    for key in differing_params([a, b]) + _long_pipeline_changes(a, b):
+    for key in keys:
         va, vb = _param_value(a, key), _param_value(b, key)
         out.append({"key": key, "a": None if va is _MISSING else va, "b": None if vb is _MISSING else vb,
-                    "in_a": va is not _MISSING, "in_b": vb is not _MISSING})
+                    "in_a": va is not _MISSING, "in_b": vb is not _MISSING, "in_table": key in shown})
     return out
-
-
-def _long_pipeline_changes(a: Run, b: Run) -> list[str]:
-    pa, pb = _pipeline_params(a), _pipeline_params(b)
-    keys = sorted(set(pa) | set(pb))
-    shown = set(differing_params([a, b]))
-    return [
-        k for k in keys
-        if k not in shown and _fingerprint(pa.get(k, "\0")) != _fingerprint(pb.get(k, "\0"))
-        and not all(_is_short(v) for v in (pa.get(k), pb.get(k)) if v is not None)
-    ]
 
 
 def _numeric_leaves(metrics: dict, prefix: str = "") -> dict:
@@ -926,9 +926,11 @@ def _class_changes(ma: dict, mb: dict) -> list[dict]:
     for label in list(ca) + [k for k in cb if k not in ca]:
         row: dict = {"label": label}
         for measure in ("precision", "recall", "f1", "support"):
-            va = _number((ca.get(label) or {}).get(measure))
-            vb = _number((cb.get(label) or {}).get(measure))
-            row[measure] = {"a": va, "b": vb, "change": None if va is None or vb is None else vb - va}
+            va = (ca.get(label) or {}).get(measure)
+            vb = (cb.get(label) or {}).get(measure)
+            na, nb = _number(va), _number(vb)
+            row[measure] = {"a": va if na is not None else None, "b": vb if nb is not None else None,
+                            "change": None if na is None or nb is None else vb - va}
         rows.append(row)
     return rows
 
@@ -1081,7 +1083,8 @@ def details_report(data: dict) -> Report:
                             _fig(base.get("seed_macro_f1"))])
     title = "cross-validated figures"
     if cv:
-        title += " (" + ", ".join(f"{k} {_show(v)}" for k, v in cv.items() if k != "macro_f1_std") + ")"
+        title += " (" + ", ".join(f"{k} {_show(v)}" for k, v in cv.items()
+                                  if k != "macro_f1_std" and not isinstance(v, (list, dict))) + ")"
     report.append(Table(title, ["", "macro-F1", "sd", "accuracy", "seed macro-F1"], figures, numeric={1, 2, 3, 4}))
 
     per_class = metrics.get("per_class") or {}
@@ -1134,14 +1137,17 @@ def comparison_report(data: dict) -> Report:
     )
     report.append(Lines(lines))
 
-    if data["params"]:
+    tabled = [p for p in data["params"] if p["in_table"]]
+    if tabled:
         report.append(Table("parameters that differ", ["parameter", "A", "B"], [
-            [p["key"], _show(p["a"]) if p["in_a"] else "—", _show(p["b"]) if p["in_b"] else "—"]
-            if _is_short(p["a"]) and _is_short(p["b"]) else [p["key"], "(long value)", "(long value, differs)"]
-            for p in data["params"]
+            [p["key"], _show(p["a"]) if p["in_a"] else "—", _show(p["b"]) if p["in_b"] else "—"] for p in tabled
         ]))
-    else:
+    hidden = len(data["params"]) - len(tabled)
+    if not data["params"]:
         report.append(Lines(["parameters: identical"]))
+    elif hidden:
+        report.append(Lines([f"{hidden} pipeline parameter{'s' if hidden != 1 else ''} also differ "
+                             f"(long values, or the settings above under scikit-learn's names; --format json lists them)"]))
 
     overall = [m for m in data["metrics"] if ".per_class." not in m["metric"]]
     if overall:
@@ -1202,9 +1208,10 @@ def print_report(report: Report, console=None) -> None:
             console.print(Text(block.text, style="bold"))
         elif isinstance(block, Lines):
             for line in block.lines:
-                console.print(Text(line))
+                console.print(Text(line), soft_wrap=True)  # one line in a pipe; the terminal wraps it
         elif isinstance(block, Table):
-            table = RichTable(title=Text(block.title), title_justify="left")
+            console.print(Text(block.title, style="bold"))  # a rich title would wrap to the table's width
+            table = RichTable()
             for i, column in enumerate(block.columns):
                 table.add_column(Text(column), justify="right" if i in block.numeric else "left")
             for row in block.rows:

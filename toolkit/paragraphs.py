@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.cleaning import clean_line
+from toolkit.cleaning import analysis_form, clean_line
 from toolkit.document import (
     BODY,
     BYLINE,
@@ -23,6 +23,7 @@ from toolkit.document import (
     Paragraph,
 )
 from toolkit.garbled import GarbledRun
+from toolkit.sentences import split_sentences
 
 _SENTENCE_END = "。！？!?；;…"
 _CLOSERS = "”’」』）)】》\"'"
@@ -37,7 +38,7 @@ _LINKS_HEADER = re.compile(
     r"^(新闻推荐|相关新闻|相关阅读|相关链接|推荐阅读|延伸阅读|猜你喜欢|频道推荐|热点阅读|热点排行"
     r"|图文看点|热门推荐|精彩推荐|更多新闻|往期回顾|热门文章|今日推荐|网友评论)\s*[:：]?"
 )
-_QR = re.compile(r"二维码|扫码|扫一扫|订阅号|公众号|微平台|微信号|长按识别")
+_QR = re.compile(r"二维码|扫码|扫一扫|订阅号|公众号|微平台|微信号|长按识别|点击上方.{0,12}关注|关注我们")
 _NAV_WORDS = re.compile(
     r"首页|当前位置|网站地图|今日天气|网站联盟|登录|注册|打印本页|关闭窗口|返回顶部|上一篇|下一篇"
     r"|分享到|^字号|收藏本站|设为首页"
@@ -47,14 +48,19 @@ _FIELD = re.compile(
     r"^(来源|作者|发布时间|发布日期|更新时间|时间|日期|编辑|责任编辑|责编|审核|审校|校对|稿源|出处"
     r"|浏览次数|阅读量|点击数|供稿|撰稿|监制|统筹)\s*[:：]"
 )
+# Editor, author and review fields anywhere in a short line: 【责任编辑:…】, （编辑：… 审核：…）
+_EDITOR = re.compile(r"(责任)?编辑\s*[:：]|责编|审核\s*[:：]|[一二三]审\s*[:：]|作者\s*[:：]|来源\s*[:：]|发表于|记者.{0,12}(整理|报道)")
+_DATED = re.compile(r"^\S{0,20}\s*\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}日?\s+\d{1,2}:\d{2}")
+_MENU_SEPARATORS = re.compile(r"\s[|｜]\s|[|｜].*[|｜]")
 _BYLINE = re.compile(r"^[■●▲◆□]?\s*\S{0,12}(记者|通讯员|特约撰稿|实习生)\s*[\u4e00-\u9fff]{2,4}(\s|$|[，,])")
 _DATE_ONLY = re.compile(
     r"^\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
 )
 _PRINT_SOURCE = re.compile(r"^《\s*\S+\s*》\s*[(（].{0,20}\d{1,2}\s*版\s*[)）]$")
 _ISSUE = re.compile(r"第\s*\d+\s*期$")
+_STANDALONE_CREDIT = re.compile(r"^[(（]?\S{1,8}\s*摄[)）]?$|^[(（]?(图|摄影)\s*[/:：]\s*\S{1,12}[)）]?$")
 _CAPTION = re.compile(
-    r"(^|\s)\S{1,6}\s*摄(\s|$)|摄影\s*[:：]|^图为|^[(（]?图\s*[/:：]|资料图|供图|图片来源|[(（]图片由.{1,40}提供[)）]"
+    r"(^|\s|[(（])\S{1,8}\s*摄\s*[)）]?(\s|$)|摄影\s*[:：]|^图为|^[(（]?图\s*[/:：]|资料图|供图|图片来源|[(（]图片由.{1,40}提供[)）]"
 )
 _TRAILING_CREDIT = re.compile(r"[(（](图片由[^()（）]{1,40}提供|[^()（）]{0,20}摄|图[/:：][^()（）]{1,20})[)）]$")
 _SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、]|[A-Z])")
@@ -69,6 +75,7 @@ def segment(text: str) -> list[Paragraph]:
     _mark_link_tail(blocks)
     _mark_menu_runs(blocks)
     blocks = _repair_breaks(blocks)
+    _mark_credited_captions(blocks)
     _mark_tail_captions(blocks)
     return [Paragraph(i, b.text, b.kind, b.runs) for i, b in enumerate(blocks)]
 
@@ -89,8 +96,13 @@ class _Block:
         self.runs = self.runs + [GarbledRun(r.start + shift, r.end + shift, r.original) for r in other.runs]
 
 
-def _kind_of(text: str) -> str:
-    """Kind of one block from its own text; context rules run afterwards."""
+def _kind_of(display: str) -> str:
+    """Kind of one block from its own text; context rules run afterwards.
+
+    Patterns are matched on the analysis form (Simplified, one punctuation form), so that one set
+    of patterns covers 來源/来源, 圖為/图为 and half- or full-width colons alike.
+    """
+    text = analysis_form(display)
     n = len(text)
     if _COPYRIGHT.search(text):
         return COPYRIGHT
@@ -102,9 +114,11 @@ def _kind_of(text: str) -> str:
         return BYLINE
     if n <= 60 and (_BYLINE.match(text) or (_ISSUE.search(text) and not _ends_sentence(text))):
         return BYLINE
+    if n <= 90 and not _ends_sentence(text) and (_EDITOR.search(text) or _DATED.match(text)):
+        return BYLINE
     if n <= 80 and (_NAV_WORDS.search(text) or _BREADCRUMB.search(text)) and not _ends_sentence(text):
         return NAVIGATION
-    if _is_menu_line(text):
+    if _is_menu_line(text) or (n <= 120 and _MENU_SEPARATORS.search(text) and not _ends_sentence(text)):
         return NAVIGATION
     if n <= 200 and _CAPTION.search(text):
         return CAPTION
@@ -233,6 +247,15 @@ def _continues(left: str, right: str) -> bool:
             return True
         pos = end
     return False
+
+
+def _mark_credited_captions(blocks: list[_Block]) -> None:
+    """A short one-sentence line right before a standalone credit (（徐晨阳 摄）) is its caption."""
+    for i, block in enumerate(blocks):
+        if block.kind == CAPTION and _STANDALONE_CREDIT.match(analysis_form(block.text)) and i > 0:
+            before = blocks[i - 1]
+            if before.kind == BODY and len(before.text) <= 60 and len(split_sentences(before.text)) == 1:
+                before.kind = CAPTION
 
 
 def _mark_tail_captions(blocks: list[_Block]) -> None:

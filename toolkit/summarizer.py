@@ -27,6 +27,7 @@ import re
 from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from toolkit.document import BODY, HEADING, Document, Sentence
@@ -106,6 +107,8 @@ class Summary:
 # --------------------------------------------------------------------------------------------
 # The analysed document shared by every summariser
 
+_NOT_TERM, _TERM, _KEYWORD = 0, 1, 2
+
 
 @dataclass
 class Unit:
@@ -117,11 +120,8 @@ class Unit:
     words: list[str]  # analysis (Simplified) words, white space dropped
     tags: list[str]
     display: list[str]  # the same words as the document wrote them
-
-    @property
-    def terms(self) -> list[str]:
-        """Words that count for similarity, duplicates kept (textrank4zh's ``|s|``)."""
-        return [w for w, t in zip(self.words, self.tags) if _is_term(w, t)]
+    kinds: list[int]  # per word: not a term, a term, a term that may be a keyword
+    terms: list[str]  # words that count for similarity, duplicates kept (textrank4zh's |s|)
 
 
 @dataclass
@@ -164,9 +164,11 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
     for (sentence, index, candidate), analysis_text in zip(picked, simplified):
         tagged = _merge_place_names(tag(analysis_text, engine=engine))
         words = [w for w, _ in tagged]
-        units.append(
-            Unit(sentence, index, candidate, words, [t for _, t in tagged], _display_words(sentence.text, analysis_text, words))
-        )
+        tags = [t for _, t in tagged]
+        kinds = [_word_kind(w, t) for w, t in tagged]
+        display = words if sentence.text == analysis_text else _display_words(sentence.text, analysis_text, words)
+        terms = [w for w, k in zip(words, kinds) if k]
+        units.append(Unit(sentence, index, candidate, words, tags, display, kinds, terms))
     return Analysis(document, units, len(document.paragraphs), body)
 
 
@@ -174,18 +176,23 @@ def _content_chars(text: str) -> int:
     return len(_CONTENT_CHAR.findall(text))
 
 
-def _is_term(word: str, tag: str) -> bool:
+@lru_cache(maxsize=200_000)
+def _word_kind(word: str, tag: str) -> int:
+    """Whether a word counts for similarity, and whether it may be a keyword.
+
+    Similarity counts content words in any script (numbers, measure words and punctuation do
+    not); a keyword must also be a noun-like word of two or more Han characters, which keeps
+    out single characters, pinyin left-overs and Latin junk (``and`` in seed 001).
+    """
     from toolkit.tokens import stopwords
 
     if tag in _NON_TERM_TAGS or word in stopwords():
-        return False
-    return bool(_HAN.search(word)) or bool(_LATIN_WORD.match(word))
-
-
-def _is_keyword(word: str, tag: str) -> bool:
-    from toolkit.tokens import stopwords
-
-    return tag in KEYWORD_TAGS and len(word) >= 2 and bool(_ALL_HAN.match(word)) and word not in stopwords()
+        return _NOT_TERM
+    if not (_HAN.search(word) or _LATIN_WORD.match(word)):
+        return _NOT_TERM
+    if tag in KEYWORD_TAGS and len(word) >= 2 and _ALL_HAN.match(word):
+        return _KEYWORD
+    return _TERM
 
 
 def _merge_place_names(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -210,7 +217,7 @@ def _merge_place_names(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _is_place(word: str) -> bool:
-    return any(word.endswith(s) for s in _PLACE_SUFFIXES) and len(word) > 1
+    return len(word) > 1 and any(word.endswith(s) for s in _PLACE_SUFFIXES)
 
 
 def _display_words(display: str, analysis: str, words: list[str]) -> list[str]:
@@ -245,9 +252,15 @@ class Summarizer(ABC):
     """
 
     name = "summarizer"
-    #: Token-set overlap above which two sentences say the same thing (Jaccard, containment).
+    #: Word-set overlap at which two sentences say the same thing. Jaccard counts once they share
+    #: enough words (parallel items such as 实施“党建+学习”工程 / 实施“党建+产业”工程 share a
+    #: template, not a fact); containment (the share of the shorter one's words found in the
+    #: other) once the shorter has enough words and the longer is at most three times as long,
+    #: so that "二是开展志愿服务。" or a short list item is not swallowed by a long sentence that
+    #: happens to use its common words. Identical word sets always count.
     duplicate_jaccard = 0.5
     duplicate_containment = 0.8
+    duplicate_min_words = 6
 
     def __init__(self, engine: str = "rjieba", keyword_window: int = 2):
         self.engine = engine
@@ -302,25 +315,49 @@ class Summarizer(ABC):
         return summary
 
     def _select(self, candidates: Sequence[Unit], scores, wanted: int) -> list[int]:
-        """Best first, ties to the earlier sentence; skip one that repeats a chosen sentence."""
-        order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
+        """Best first, ties to the earlier sentence; skip one that repeats a chosen sentence.
+
+        Overlaps are looked up through the words' sentence lists (one sparse column of
+        ``B @ B.T`` per candidate looked at), so asking for every sentence stays affordable.
+        """
+        import numpy as np
+
+        n = len(candidates)
+        order = np.lexsort((np.arange(n), -np.asarray(scores)))
+        B = _binary_term_matrix([u.terms for u in candidates])
+        Bt = B.T.tocsc()
+        sizes = np.diff(B.indptr)
+        is_chosen = np.zeros(n, dtype=bool)
         chosen: list[int] = []
-        chosen_sets: list[set[str]] = []
+        texts: set[str] = set()
         for i in order:
             if len(chosen) >= wanted:
                 break
-            terms = set(candidates[i].terms) or set(candidates[i].words)
-            if any(self._near_duplicate(terms, other) for other in chosen_sets):
+            text = candidates[i].sentence.text
+            if text in texts or (chosen and self._repeats(B, Bt, sizes, is_chosen, i)):
                 continue
-            chosen.append(i)
-            chosen_sets.append(terms)
+            chosen.append(int(i))
+            is_chosen[i] = True
+            texts.add(text)
         return chosen
 
-    def _near_duplicate(self, a: set[str], b: set[str]) -> bool:
-        common = len(a & b)
-        if not common:
+    def _repeats(self, B, Bt, sizes, is_chosen, i: int) -> bool:
+        import numpy as np
+
+        if not sizes[i]:
             return False
-        return common / len(a | b) >= self.duplicate_jaccard or common / min(len(a), len(b)) >= self.duplicate_containment
+        column = (B @ Bt[:, [i]]).tocoo()
+        mine = is_chosen[column.row]
+        if not mine.any():
+            return False
+        others, common = sizes[column.row[mine]], column.data[mine]
+        jaccard = common / (sizes[i] + others - common)
+        smaller = np.minimum(sizes[i], others)
+        enough = self.duplicate_min_words
+        same = (jaccard >= 1.0) | ((jaccard >= self.duplicate_jaccard) & (common >= enough))
+        larger = np.maximum(sizes[i], others)
+        contained = (common / smaller >= self.duplicate_containment) & (smaller >= enough) & (larger <= 3 * smaller)
+        return bool((same | contained).any())
 
 
 def _requested(sentences: int | None, ratio: float | None):
@@ -349,10 +386,10 @@ def _why_empty(analysis: Analysis) -> str:
 
 
 class TextRankSummarizer(Summarizer):
-    """TextRank with textrank4zh's sentence similarity, computed on sparse matrices.
+    """TextRank with textrank4zh's sentence similarity and networkx's PageRank, in linear time.
 
     ``self_loops`` keeps textrank4zh's diagonal (a sentence's similarity with itself), which its
-    networkx graph passes to PageRank; it makes the ranking agree with the reference's.
+    networkx graph passes to PageRank; with it, the same words give the reference's scores.
     """
 
     name = "textrank"
@@ -364,9 +401,6 @@ class TextRankSummarizer(Summarizer):
         tol: float = 1e-6,
         max_iter: int = 100,
         self_loops: bool = True,
-        max_df: float = 0.25,
-        min_df_cap: int = 60,
-        max_neighbours: int = 100,
         keyword_window: int = 2,
     ):
         super().__init__(engine=engine, keyword_window=keyword_window)
@@ -374,41 +408,70 @@ class TextRankSummarizer(Summarizer):
         self.tol = tol
         self.max_iter = max_iter
         self.self_loops = self_loops
-        self.max_df = max_df
-        self.min_df_cap = min_df_cap
-        self.max_neighbours = max_neighbours
 
     def rate_sentences(self, candidates: Sequence[Unit]):
-        graph = self.similarity_graph([u.terms for u in candidates])
+        graph = SentenceGraph([u.terms for u in candidates], self_loops=self.self_loops)
         return pagerank(graph, damping=self.damping, tol=self.tol, max_iter=self.max_iter)
 
-    def similarity_graph(self, terms: Sequence[Sequence[str]]):
-        """textrank4zh's similarity for every pair that shares a word, as a CSR matrix."""
-        import numpy as np
-        from scipy import sparse
 
-        n = len(terms)
-        B = _binary_term_matrix(terms)
-        df = np.asarray(B.sum(axis=0)).ravel()
-        cap = max(self.min_df_cap, int(self.max_df * n))
-        if (df > cap).any():
-            # A word in most sentences links everything to everything: O(n²) edges that carry
-            # no preference. Dropping it is what keeps long documents near-linear.
-            B = B[:, np.flatnonzero(df <= cap)]
-        shared = (B @ B.T).tocoo()
-        lengths = np.array([len(t) for t in terms], dtype=float)
-        logs = np.log(np.maximum(lengths, 1.0))
-        rows, cols = shared.row, shared.col
-        denominator = logs[rows] + logs[cols]
-        keep = denominator > 1e-12
+class SentenceGraph:
+    """textrank4zh's similarity graph ``S[i, j] = |s_i ∩ s_j| / (log|s_i| + log|s_j|)``, implicit.
+
+    Written out, ``S`` has an edge for every pair of sentences sharing a word: for a long
+    document on one subject that is most pairs, O(n²) memory and time. But the numerator is
+    ``B @ B.T`` for the binary sentence-term matrix ``B``, and the denominator depends only on the
+    two sentences' lengths. On the few distinct lengths, ``K[a, b] = 1 / (log a + log b)`` is a
+    Cauchy matrix, whose eigenvalues fall off so fast that a dozen of them reproduce it to
+    machine precision: ``K ≈ Σ_k λ_k u_k u_kᵀ``. So
+    ``S @ x = Σ_k λ_k U_k ∘ (B @ (B.T @ (U_k ∘ x)))``: two sparse products with ``B`` per
+    PageRank step, linear in the number of words, and no pair of sentences is ever visited.
+    Pairs textrank4zh scores 0 (no shared word; both sentences one word long) stay 0.
+    """
+
+    def __init__(self, terms: Sequence[Sequence[str]], self_loops: bool = True):
+        import numpy as np
+
+        self.B = _binary_term_matrix(terms)
+        self.Bt = self.B.T.tocsr()
+        self.shape = (len(terms), len(terms))
+        lengths = np.array([len(t) for t in terms], dtype=np.int64)
+        distinct, self.length_class = np.unique(np.maximum(lengths, 1), return_inverse=True)
+        self.kernel = _length_kernel(distinct)
+        eigenvalues, eigenvectors = np.linalg.eigh(self.kernel)
+        keep = np.abs(eigenvalues) > 1e-15 * max(np.abs(eigenvalues).max(), 1e-300)
+        self.eigenvalues = eigenvalues[keep]
+        self.factors = eigenvectors[self.length_class][:, keep]
+        distinct_words = np.diff(self.B.indptr)
+        self.diagonal = distinct_words * self.kernel[self.length_class, self.length_class]
+        self.self_loops = self_loops
+
+    def __matmul__(self, x):
+        scaled = self.factors * x[:, None]
+        shared = self.B @ (self.Bt @ scaled)
+        y = (shared * self.factors) @ self.eigenvalues
         if not self.self_loops:
-            keep &= rows != cols
-        rows, cols = rows[keep], cols[keep]
-        weights = shared.data[keep].astype(float) / denominator[keep]
-        graph = sparse.csr_matrix((weights, (rows, cols)), shape=(n, n))
-        if self.max_neighbours and graph.nnz > self.max_neighbours * n:
-            graph = _strongest_edges(graph, self.max_neighbours)
-        return graph
+            y = y - self.diagonal * x
+        return y
+
+    def toarray(self):
+        """The explicit matrix, for checking against the textrank4zh formula on small inputs."""
+        import numpy as np
+
+        shared = (self.B @ self.Bt).toarray()
+        dense = shared * self.kernel[self.length_class][:, self.length_class]
+        if not self.self_loops:
+            np.fill_diagonal(dense, 0.0)
+        return dense
+
+
+def _length_kernel(lengths):
+    import numpy as np
+
+    logs = np.log(lengths.astype(float))
+    denominator = logs[:, None] + logs[None, :]
+    kernel = np.zeros_like(denominator)
+    np.divide(1.0, denominator, out=kernel, where=denominator > 1e-12)
+    return kernel
 
 
 def _binary_term_matrix(terms: Sequence[Sequence[str]]):
@@ -422,47 +485,34 @@ def _binary_term_matrix(terms: Sequence[Sequence[str]]):
         ids = {vocabulary.setdefault(w, len(vocabulary)) for w in words}
         indices.extend(sorted(ids))
         indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float64)
-    return sparse.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)), shape=(len(terms), max(len(vocabulary), 1)))
-
-
-def _strongest_edges(graph, k: int):
-    """Keep each node's ``k`` heaviest edges (ties to the lower index), then symmetrise."""
-    import numpy as np
-    from scipy import sparse
-
-    coo = graph.tocoo()
-    order = np.lexsort((coo.col, -coo.data, coo.row))
-    rows, cols, data = coo.row[order], coo.col[order], coo.data[order]
-    starts = np.searchsorted(rows, np.arange(graph.shape[0]))
-    rank = np.arange(len(rows)) - starts[rows]
-    keep = rank < k
-    kept = sparse.csr_matrix((data[keep], (rows[keep], cols[keep])), shape=graph.shape)
-    return kept.maximum(kept.T).tocsr()
+    return sparse.csr_matrix(
+        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+        shape=(len(terms), max(len(vocabulary), 1)),
+    )
 
 
 def pagerank(graph, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 100):
-    """PageRank by power iteration, with networkx's conventions (used by textrank4zh).
+    """PageRank of a symmetric weighted graph by power iteration, as networkx computes it.
 
-    Rows are normalised by their weight; a node without edges spreads its rank evenly; the
-    iteration stops when the L1 change is below ``n * tol``. Deterministic: no randomness, and
-    sparse products sum in a fixed order.
+    ``graph`` is anything with ``shape`` and ``graph @ vector`` (a scipy sparse matrix, a
+    :class:`SentenceGraph`). Rows are normalised by their weight; a node without edges spreads
+    its rank evenly; iteration stops when the L1 change is below ``n * tol`` (networkx's test,
+    so the scores match textrank4zh's). Deterministic: no randomness, fixed summation order.
     """
     import numpy as np
-    from scipy import sparse
 
     n = graph.shape[0]
     if n == 0:
         return np.zeros(0)
-    out = np.asarray(graph.sum(axis=1)).ravel()
-    dangling = out == 0
+    degree = np.asarray(graph @ np.ones(n)).ravel()
+    dangling = degree <= 1e-12
     inverse = np.zeros(n)
-    inverse[~dangling] = 1.0 / out[~dangling]
-    transition_t = (sparse.diags(inverse) @ graph).T.tocsr()
+    inverse[~dangling] = 1.0 / degree[~dangling]
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         previous = x
-        x = damping * (transition_t @ previous + previous[dangling].sum() / n) + (1.0 - damping) / n
+        spread = np.asarray(graph @ (previous * inverse)).ravel()
+        x = damping * (spread + previous[dangling].sum() / n) + (1.0 - damping) / n
         if np.abs(x - previous).sum() < n * tol:
             break
     return x
@@ -484,56 +534,50 @@ def textrank_keywords(units: Sequence[Unit], k: int = DEFAULT_KEYWORDS, window: 
     import numpy as np
     from scipy import sparse
 
+    if k <= 0:
+        return [], []
     vocabulary: dict[str, int] = {}
     ids: list[int] = []
     sentence_of: list[int] = []
-    is_vertex: list[bool] = []
     displays: dict[str, Counter] = {}
     for s, unit in enumerate(units):
-        for word, tag, shown in zip(unit.words, unit.tags, unit.display):
-            if not _is_term(word, tag):
+        for word, kind, shown in zip(unit.words, unit.kinds, unit.display):
+            if kind == _NOT_TERM:
                 continue
-            index = vocabulary.get(word)
-            if index is None:
-                index = vocabulary[word] = len(vocabulary)
-                is_vertex.append(False)
-            if _is_keyword(word, tag):
-                is_vertex[index] = True
+            if kind == _KEYWORD:
+                index = vocabulary.setdefault(word, len(vocabulary))
                 displays.setdefault(word, Counter())[shown] += 1
+            else:
+                index = -1
             ids.append(index)
             sentence_of.append(s)
-    vertices = np.flatnonzero(np.array(is_vertex, dtype=bool))
-    if not len(vertices) or k <= 0:
+    m = len(vocabulary)
+    if not m:
         return [], []
-    node_of = np.full(len(vocabulary), -1)
-    node_of[vertices] = np.arange(len(vertices))
-    seq = node_of[np.array(ids, dtype=np.int64)]
+    seq = np.array(ids, dtype=np.int64)
     sent = np.array(sentence_of, dtype=np.int64)
     rows, cols = [], []
     for d in range(1, max(window, 2)):
         a, b = seq[:-d], seq[d:]
-        ok = (sent[:-d] == sent[d:]) & (a >= 0) & (b >= 0) & (a != b)
-        rows.append(a[ok])
-        cols.append(b[ok])
-    rows_a, cols_a = np.concatenate(rows), np.concatenate(cols)
-    m = len(vertices)
-    graph = sparse.csr_matrix((np.ones(len(rows_a)), (rows_a, cols_a)), shape=(m, m))
+        linked = (sent[:-d] == sent[d:]) & (a >= 0) & (b >= 0) & (a != b)
+        rows.append(a[linked])
+        cols.append(b[linked])
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    graph = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(m, m))
     graph = (graph + graph.T).tocsr()
     scores = pagerank(graph) * m
-    words = [w for w, i in sorted(vocabulary.items(), key=lambda kv: kv[1]) if is_vertex[i]]
+    words = list(vocabulary)
     order = sorted(range(m), key=lambda i: (-scores[i], i))
-
-    def shown(word: str) -> str:
-        return displays[word].most_common(1)[0][0]
-
     counts = Counter(w for unit in units for w in unit.words)
-    keywords = [Keyword(shown(words[i]), round(float(scores[i]), 4), counts[words[i]]) for i in order[:k]]
+    keywords = [
+        Keyword(displays[words[i]].most_common(1)[0][0], round(float(scores[i]), 4), counts[words[i]]) for i in order[:k]
+    ]
     weight = {words[i]: float(scores[i]) for i in order[: max(12, k)]}
     return keywords, _keyphrases(units, weight, k)
 
 
 def _keyphrases(units: Sequence[Unit], weight: dict[str, float], k: int) -> list[Keyword]:
-    found: dict[str, tuple[float, str, int]] = {}
+    found: dict[str, tuple[float, str]] = {}
     counts: Counter = Counter()
     for unit in units:
         run: list[int] = []
@@ -545,9 +589,9 @@ def _keyphrases(units: Sequence[Unit], weight: dict[str, float], k: int) -> list
                 phrase = "".join(unit.words[j] for j in run)
                 counts[phrase] += 1
                 if phrase not in found:
-                    found[phrase] = (sum(weight[unit.words[j]] for j in run), "".join(unit.display[j] for j in run), len(found))
+                    found[phrase] = (sum(weight[unit.words[j]] for j in run), "".join(unit.display[j] for j in run))
             run = []
-    phrases = [(w, shown, order, counts[p]) for p, (w, shown, order) in found.items() if counts[p] >= 2]
+    phrases = [(w, shown, first, counts[p]) for first, (p, (w, shown)) in enumerate(found.items()) if counts[p] >= 2]
     phrases.sort(key=lambda p: (-p[0], p[2]))
     return [Keyword(shown, round(w, 4), c) for w, shown, _, c in phrases[:k]]
 

@@ -1,0 +1,224 @@
+"""Benchmark: toolkit's TextRank against textrank4zh 0.3 (speed, growth, agreement) and Lead-3.
+
+Run: ``pip install -e .[bench]`` then ``python bench/summarize.py``.
+
+textrank4zh is the reference the design names. It no longer runs on networkx 3
+(``from_numpy_matrix`` was removed), so it is patched here, and only here, to use
+``from_numpy_array``; its PageRank then needs scipy, which toolkit depends on anyway.
+
+What is compared:
+
+* Seeds: both rankers get the *same candidate sentences* (toolkit's body sentences, one per line,
+  end punctuation stripped, which textrank4zh drops anyway), so the top-3 overlap measures the
+  ranking, not the sentence splitting or boilerplate handling. Overlap is judged on seeds 001-004
+  (clean Simplified text); seed 000 is Traditional, which textrank4zh's jieba does not handle.
+* Longer documents: the candidate sentences of seeds 001-004, cycled, four to a paragraph, at
+  50-800 sentences (toolkit also at 1600-6400). Time per document, ratio, and the slope of
+  log(time) against log(sentences).
+* ROUGE: seed 002 opens with an editor's summary (the paragraph after the ``核心阅读`` heading).
+  It is left out of the input and used as the reference for Lead-3 and TextRank-3:
+  character-level ROUGE-1/2/L (F1, with recall), Han characters, letters and digits only.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+SIZES = (50, 100, 200, 400, 800)
+TOOLKIT_ONLY_SIZES = (1600, 3200, 6400)
+TOP = 3
+# What textrank4zh strips from a sentence end (its delimiters) plus the closing quotes we keep.
+_END = re.compile(r"[。！？!?；;…\.”’」』）)】》\"']+$")
+_ROUGE_CHARS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+def main() -> None:
+    import networkx as nx
+
+    try:
+        import textrank4zh
+        from textrank4zh import TextRank4Keyword, TextRank4Sentence
+    except ImportError:
+        sys.exit("textrank4zh is not installed: pip install -e .[bench]  (textrank4zh, networkx)")
+    if not hasattr(nx, "from_numpy_matrix"):
+        nx.from_numpy_matrix = nx.from_numpy_array  # removed in networkx 3.0; same graph
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    import numpy as np
+
+    from toolkit.reading import document_from_text, read_document
+    from toolkit.summarizer import TextRankSummarizer, analyse, summarize_document
+
+    print(f"textrank4zh {getattr(textrank4zh, '__version__', '0.3')} on networkx {nx.__version__} (patched from_numpy_matrix) vs toolkit TextRank")
+    tr_sentences = TextRank4Sentence()
+    tr_keywords = TextRank4Keyword()
+    tr_sentences.analyze("预热。加载词典。", source="no_stop_words")  # load jieba's dictionary outside the timings
+    summarize_document(document_from_text("预热，加载词典。这是第二个句子。"))
+
+    # -- seeds ---------------------------------------------------------------------------
+    print("\n== seeds: the same candidate sentences for both; top-3 sentences compared")
+    print(f"{'seed':<28}{'sents':>6}{'textrank4zh':>13}{'toolkit':>10}{'ratio':>8}   top-3 overlap")
+    agreements = []
+    pool: list[str] = []
+    for path in SEEDS:
+        doc = read_document(str(path))
+        candidates = analyse(doc).candidates
+        lines = [_END.sub("", u.sentence.text) for u in candidates]
+        text = "\n".join(lines)
+        t_ref = _best(lambda: _run_textrank4zh(tr_sentences, text), repeat=3)
+        t_ours = _best(lambda: TextRankSummarizer().summarize(doc, keywords=0), repeat=5)
+        tr_sentences.analyze(text, source="no_stop_words")
+        assert len(tr_sentences.sentences) == len(lines), "textrank4zh split a candidate sentence"
+        theirs = {item.index for item in tr_sentences.get_key_sentences(num=TOP)}
+        summary = TextRankSummarizer().summarize(doc, sentences=TOP, keywords=0)
+        position = {(u.sentence.paragraph, u.index): i for i, u in enumerate(candidates)}
+        ours = {position[(s.paragraph, s.sentence)] for s in summary.sentences}
+        clean = not path.name.startswith("000")
+        if clean:
+            agreements.append(len(ours & theirs))
+            pool.extend(u.sentence.text for u in candidates)
+        note = f"{len(ours & theirs)}/{TOP}" + ("" if clean else "  (Traditional: not counted)")
+        print(f"{path.name:<28}{len(lines):>6}{_ms(t_ref):>13}{_ms(t_ours):>10}{t_ref / t_ours:>7.1f}x   {note}")
+    total = sum(agreements)
+    print(
+        f"same top sentences on clean Simplified seeds: {total}/{TOP * len(agreements)} = {total / (TOP * len(agreements)):.2f}"
+        f" (target >= 0.67); documents with >= 2 of 3 in common: {sum(a >= 2 for a in agreements)}/{len(agreements)}"
+    )
+
+    # -- longer documents ------------------------------------------------------------------
+    print("\n== longer documents built from seeds 001-004 (time per document, best of runs)")
+    print(
+        f"{'sentences':>9}{'tr4zh sent':>12}{'toolkit sent':>14}{'ratio':>8}"
+        f"{'tr4zh +kw':>12}{'toolkit +kw':>13}{'ratio':>8}"
+    )
+    ours_sent, ours_full, ref_sent, ref_full = {}, {}, {}, {}
+    for n in SIZES + TOOLKIT_ONLY_SIZES:
+        sentences = list(itertools.islice(itertools.cycle(pool), n))
+        doc = document_from_text("\n".join("".join(sentences[i : i + 4]) for i in range(0, n, 4)), name=f"built-{n}")
+        assert len(analyse(doc).candidates) == n
+        text = "\n".join(_END.sub("", s) for s in sentences)
+        ours_sent[n] = _best(lambda: summarize_document(doc, keywords=0), repeat=3)
+        ours_full[n] = _best(lambda: summarize_document(doc), repeat=3)
+        if n in SIZES:
+            repeat = 3 if n <= 100 else 1
+            ref_sent[n] = _best(lambda: _run_textrank4zh(tr_sentences, text), repeat=repeat)
+            ref_full[n] = ref_sent[n] + _best(lambda: _run_textrank4zh_keywords(tr_keywords, text), repeat=repeat)
+            print(
+                f"{n:>9}{_ms(ref_sent[n]):>12}{_ms(ours_sent[n]):>14}{ref_sent[n] / ours_sent[n]:>7.1f}x"
+                f"{_ms(ref_full[n]):>12}{_ms(ours_full[n]):>13}{ref_full[n] / ours_full[n]:>7.1f}x"
+            )
+        else:
+            print(f"{n:>9}{'-':>12}{_ms(ours_sent[n]):>14}{'':>8}{'-':>12}{_ms(ours_full[n]):>13}")
+    print("growth exponent (slope of log time on log sentences, 50-800):")
+    print(f"  textrank4zh sentences {_slope(ref_sent):.2f}, with keywords {_slope(ref_full):.2f}")
+    print(f"  toolkit     sentences {_slope(ours_sent, SIZES):.2f}, with keywords {_slope(ours_full, SIZES):.2f}")
+    print(f"  toolkit 800-6400      sentences {_slope(ours_sent, (800,) + TOOLKIT_ONLY_SIZES):.2f}, with keywords {_slope(ours_full, (800,) + TOOLKIT_ONLY_SIZES):.2f}")
+    print(f"speed-up at 400 sentences: {ref_sent[400] / ours_sent[400]:.0f}x (sentences), {ref_full[400] / ours_full[400]:.0f}x (with keywords); target >= 20x")
+
+    # -- ROUGE against the editor's summary -------------------------------------------------
+    print("\n== seed 002: Lead-3 and TextRank-3 against the editor's 核心阅读 summary (left out of the input)")
+    doc = read_document(str(next(p for p in SEEDS if p.name.startswith("002"))))
+    heading = next(p for p in doc.paragraphs if p.text.strip() == "核心阅读")
+    reference = doc.paragraphs[heading.index + 1]
+    doc.paragraphs = [p for p in doc.paragraphs if p.index not in (heading.index, reference.index)]
+    print(f"reference ({len(_chars(reference.text))} chars): {reference.text}")
+    rows = {
+        "Lead-3": summarize_document(doc, sentences=TOP, keywords=0, method="lead"),
+        "TextRank-3": summarize_document(doc, sentences=TOP, keywords=0),
+    }
+    print(f"{'':<12}{'R1 F':>7}{'R1 R':>7}{'R2 F':>7}{'R2 R':>7}{'RL F':>7}{'RL R':>7}{'chars':>7}")
+    for name, summary in rows.items():
+        hypothesis = "".join(s.text for s in summary.sentences)
+        scores = rouge(hypothesis, reference.text)
+        print(
+            f"{name:<12}" + "".join(f"{scores[k][part]:>7.3f}" for k in ("1", "2", "L") for part in ("f", "r"))
+            + f"{len(_chars(hypothesis)):>7}"
+        )
+    for name, summary in rows.items():
+        print(f"{name}:")
+        for s in summary.sentences:
+            print(f"  p{s.paragraph} s{s.sentence}  {s.text}")
+    del np
+
+
+def _run_textrank4zh(tr, text: str):
+    tr.analyze(text, source="no_stop_words")
+    return tr.get_key_sentences(num=TOP)
+
+
+def _run_textrank4zh_keywords(tr, text: str):
+    tr.analyze(text, window=2)
+    return tr.get_keywords(10), tr.get_keyphrases(keywords_num=12, min_occur_num=2)
+
+
+def _best(fn, repeat: int) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _slope(times: dict[int, float], sizes=SIZES) -> float:
+    import numpy as np
+
+    xs = np.log([n for n in sizes])
+    ys = np.log([times[n] for n in sizes])
+    return float(np.polyfit(xs, ys, 1)[0])
+
+
+def _chars(text: str) -> list[str]:
+    return _ROUGE_CHARS.findall(text)
+
+
+def rouge(hypothesis: str, reference: str) -> dict[str, dict[str, float]]:
+    """Character-level ROUGE-1, ROUGE-2 and ROUGE-L: precision, recall and F1.
+
+    Characters, not words, because a Chinese summary judged by words depends on the segmenter;
+    counts are clipped (a character matches at most as often as the reference has it).
+    """
+    from collections import Counter
+
+    hyp, ref = _chars(hypothesis), _chars(reference)
+    out = {}
+    for n in (1, 2):
+        h = Counter(tuple(hyp[i : i + n]) for i in range(len(hyp) - n + 1))
+        r = Counter(tuple(ref[i : i + n]) for i in range(len(ref) - n + 1))
+        out[str(n)] = _prf(sum((h & r).values()), sum(h.values()), sum(r.values()))
+    out["L"] = _prf(_lcs(hyp, ref), len(hyp), len(ref))
+    return out
+
+
+def _prf(match: int, hyp_total: int, ref_total: int) -> dict[str, float]:
+    p = match / hyp_total if hyp_total else 0.0
+    r = match / ref_total if ref_total else 0.0
+    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def _lcs(a: list[str], b: list[str]) -> int:
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b, 1):
+            current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
+        previous = current
+    return previous[-1]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,744 @@
+"""Run records and their comparison: real files on disk, honest figures from sklearn, real tests.
+
+The runs here are built the way ``toolkit train`` builds them: out-of-fold predictions for every row
+of a real labels file, with metrics computed from those predictions by scikit-learn. The scenarios
+are constructed so the right answer is known: B fixes 30 of A's 60 errors and breaks none (better
+beyond noise); B swaps 30 of A's errors for 30 new ones (no detectable difference).
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import multiprocessing
+import re
+import subprocess
+import sys
+import threading
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from toolkit import experiments as ex
+from toolkit.errors import ToolkitError
+from toolkit.files import sha256_file
+from toolkit.labels import read_labels
+
+THEMES = ("industry", "governance", "talent", "ecology", "other")
+CUES = {"industry": "合作社", "governance": "村规民约", "talent": "返乡青年", "ecology": "梭梭林", "other": "责任编辑"}
+PLACES = ("阿拉善左旗", "巴彦浩特镇", "吉兰泰嘎查", "腾格里苏木", "乌兰布和", "额济纳旗")
+TEMPLATES = {
+    "industry": "{place}第{i}号{cue}把肉苁蓉接种到梭梭根部，今年每亩增收{n}元，村民分红到户。",
+    "governance": "{place}两委班子第{i}次议事会修订{cue}，{n}户村民代表逐条表决，矛盾纠纷就地化解。",
+    "talent": "{place}{cue}第{i}批回村创业，第一书记手把手带教，{n}名大学生留在了嘎查。",
+    "ecology": "{place}第{i}片{cue}完成封育，治沙站监测风沙天数减少{n}天，草场植被明显恢复。",
+    "other": "{cue}：第{i}号稿件（来源：{place}融媒体中心，{n}次浏览）",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Building realistic runs
+
+
+def write_labels(path: Path, n: int = 300, per_doc: int = 10, skip: set[int] = frozenset(),
+                 relabel: set[int] = frozenset(), extra: int = 0) -> Path:
+    """A labels.csv of ``n`` paragraphs in ``n / per_doc`` articles; text i is the same in every file."""
+    rows = []
+    for i in range(n + extra):
+        if i in skip:
+            continue
+        theme = THEMES[i % len(THEMES)]
+        cue = CUES[theme] if i % 3 else "村里"  # a third of the paragraphs carry no cue word
+        text = TEMPLATES[theme].format(place=PLACES[i % len(PLACES)], i=i, cue=cue, n=10 + 7 * i)
+        label = THEMES[(i + 1) % len(THEMES)] if i in relabel else theme
+        rows.append([f"article-{i // per_doc:02d}.txt" if i < n else f"written-{theme}-{i:03d}", text, label])
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["doc", "text", "label"])
+        writer.writerows(rows)
+    return path
+
+
+def wrong(label: str) -> str:
+    return THEMES[(THEMES.index(label) + 1) % len(THEMES)]
+
+
+def _scores(gold, pred) -> dict:
+    return {"macro_f1": float(f1_score(gold, pred, average="macro", zero_division=0)),
+            "accuracy": float(accuracy_score(gold, pred))}
+
+
+def metrics_for(labels, predicted: list[str]) -> dict:
+    """The metrics ``toolkit train`` reports, computed by scikit-learn from the predictions."""
+    gold = labels.labels
+    classes = labels.classes
+    p, r, f, s = precision_recall_fscore_support(gold, predicted, labels=classes, zero_division=0)
+    majority = Counter(gold).most_common(1)[0][0]
+    cue_pred = [next((t for t, cue in CUES.items() if cue in row.text), majority) for row in labels.rows]
+    seed = [i for i, row in enumerate(labels.rows) if not row.doc.startswith("written-")]
+    return {
+        **_scores(gold, predicted),
+        "per_class": {c: {"precision": p[i], "recall": r[i], "f1": f[i], "support": int(s[i])}
+                      for i, c in enumerate(classes)},
+        "confusion": {"labels": classes, "matrix": confusion_matrix(gold, predicted, labels=classes).tolist()},
+        "baselines": {
+            name: {**_scores(gold, base),
+                   "per_class": {c: {"f1": v} for c, v in zip(classes, f1_score(gold, base, labels=classes,
+                                                                               average=None, zero_division=0))}}
+            for name, base in (("majority", [majority] * len(gold)), ("cue_words", cue_pred))
+        },
+        "seed_macro_f1": float(f1_score([gold[i] for i in seed], [predicted[i] for i in seed], average="macro")),
+        "cv": {"folds": 5, "repeats": 1, "seed": 0, "macro_f1_std": 0.021},
+    }
+
+
+def predictions_for(labels, predicted: list[str]) -> list[dict]:
+    return [{"row": row.row, "doc": row.doc, "label": row.label, "predicted": p,
+             "confidence": np.float64(0.9 if p == row.label else 0.55)}
+            for row, p in zip(labels.rows, predicted)]
+
+
+def params_for(analyzer="both", C=4.0, class_weight="balanced", **pipeline) -> dict:
+    return {
+        "features.tokenizer": "rjieba",
+        "features.analyzer": analyzer,
+        "features.char_ngram_range": [1, 3],
+        "model.classifier": "logreg",
+        "model.C": C,
+        "model.class_weight": class_weight,
+        "pipeline": {
+            "clf__C": C,
+            "clf__max_iter": 1000,
+            "clf": f"LogisticRegression(C={C}, class_weight='{class_weight}', max_iter=1000)",
+            **pipeline,
+        },
+    }
+
+
+def record(root: Path, labels, predicted: list[str], name: str = "default", model_path: Path | None = None,
+           **params) -> Path:
+    return ex.record_run(
+        root, name, params=params_for(**params), metrics=metrics_for(labels, predicted),
+        predictions=predictions_for(labels, predicted), labels=labels, model_path=model_path, duration_s=12.5,
+    )
+
+
+def errors_of(labels, wrong_rows) -> list[str]:
+    return [wrong(r.label) if i in wrong_rows else r.label for i, r in enumerate(labels.rows)]
+
+
+def better_pair(labels, seed: int = 1) -> tuple[list[str], list[str]]:
+    """A wrong on 60 paragraphs; B fixes 30 of them and breaks none."""
+    rng = np.random.default_rng(seed)
+    a_wrong = set(rng.choice(len(labels.rows), 60, replace=False).tolist())
+    b_wrong = set(sorted(a_wrong)[:30])
+    return errors_of(labels, a_wrong), errors_of(labels, b_wrong)
+
+
+def noise_pair(labels, seed: int = 2) -> tuple[list[str], list[str]]:
+    """A and B wrong on 45 paragraphs each, 15 shared: 30 fixed and 30 broken, pure swap."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(labels.rows)).tolist()
+    a_wrong = set(order[:45])
+    b_wrong = set(order[30:75])
+    return errors_of(labels, a_wrong), errors_of(labels, b_wrong)
+
+
+@pytest.fixture
+def labels(tmp_path):
+    return read_labels(write_labels(tmp_path / "labels.csv"))
+
+
+@pytest.fixture
+def root(tmp_path):
+    return tmp_path / "experiments"
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Every recording in the same second: the case where ids would collide."""
+    moment = datetime(2026, 11, 23, 19, 35, 12, tzinfo=timezone.utc)
+    monkeypatch.setattr(ex, "_utcnow", lambda: moment)
+    return moment
+
+
+# --------------------------------------------------------------------------------------------
+# Configuration files
+
+DEFAULTS = {
+    "name": "default",
+    "features": {"tokenizer": "rjieba", "analyzer": "both", "char_ngram_range": [1, 3], "sublinear_tf": True,
+                 "min_df": 1},
+    "model": {"classifier": "logreg", "C": 4.0, "class_weight": "balanced"},
+    "evaluation": {"folds": 5, "repeats": 3, "seed": 0},
+}
+
+
+def test_load_config_merges_file_and_typed_overrides_over_defaults(tmp_path):
+    path = tmp_path / "char-svm.toml"
+    path.write_text('# 字符 n-gram，线性 SVM\nname = "char-svm"\n[features]\nanalyzer = "char"\n'
+                    '[model]\nclassifier = "svm"\nC = 1.0\n', encoding="utf-8")
+    config = ex.load_config(path, [
+        "model.C=4", "features.char_ngram_range=[2, 4]", "features.sublinear_tf=false",
+        "model.class_weight=none", 'features.tokenizer="jieba"', "evaluation.seed=7", "features.min_df=2",
+    ], defaults=DEFAULTS)
+    assert config["name"] == "char-svm"
+    assert config["features"] == {"tokenizer": "jieba", "analyzer": "char", "char_ngram_range": [2, 4],
+                                  "sublinear_tf": False, "min_df": 2}
+    assert config["model"] == {"classifier": "svm", "C": 4.0, "class_weight": "none"}
+    assert isinstance(config["model"]["C"], float)  # 4 typed on the command line, a float like the default
+    assert config["evaluation"] == {"folds": 5, "repeats": 3, "seed": 7}
+    assert DEFAULTS["model"]["C"] == 4.0 and DEFAULTS["features"]["analyzer"] == "both"  # not mutated
+
+
+def test_load_config_without_defaults_returns_file_and_overrides_only(tmp_path):
+    path = tmp_path / "word.toml"
+    path.write_text('[features]\nanalyzer = "word"\n', encoding="utf-8")
+    assert ex.load_config(path, ["model.C=.5", "features.word_ngram_range=[1, 2]", "cv.shuffle=true"]) == {
+        "features": {"analyzer": "word", "word_ngram_range": [1, 2]},
+        "model": {"C": 0.5},
+        "cv": {"shuffle": True},
+    }
+    assert ex.load_config(None, ["features.analyzer=char_wb"]) == {"features": {"analyzer": "char_wb"}}
+    assert ex.load_config(None) == {}
+
+
+def test_unknown_keys_are_named_with_the_known_ones(tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text('[features]\nanalyser = "char"\n', encoding="utf-8")
+    with pytest.raises(ToolkitError) as caught:
+        ex.load_config(path, defaults=DEFAULTS)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: unknown key 'features.analyser'")
+    assert "analyzer, char_ngram_range, min_df, sublinear_tf, tokenizer" in message
+    assert "did you mean 'features.analyzer'" in message
+
+    with pytest.raises(ToolkitError, match=r"^--set modle\.C=2: unknown section 'modle' .*evaluation, features, model, name"):
+        ex.load_config(None, ["modle.C=2"], defaults=DEFAULTS)
+    with pytest.raises(ToolkitError, match=r"unknown key 'model\.penalty'"):
+        ex.load_config(None, ["model.penalty=l1"], defaults=DEFAULTS)
+    # Without defaults nothing is known, so nothing is unknown.
+    assert ex.load_config(path) == {"features": {"analyser": "char"}}
+
+
+def test_malformed_and_unreadable_config_files_name_the_file(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[features]\nanalyzer = "char\n', encoding="utf-8")
+    with pytest.raises(ToolkitError, match=rf"^{re.escape(str(broken))}: not valid TOML \(.*line 2"):
+        ex.load_config(broken)
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('# 字符模型\n[features]\nanalyzer = "char"\n'.encode("gb18030"))
+    with pytest.raises(ToolkitError, match=r"gbk\.toml: not UTF-8"):
+        ex.load_config(gbk)
+    with pytest.raises(ToolkitError, match=r"missing\.toml: no such config file"):
+        ex.load_config(tmp_path / "missing.toml")
+    with pytest.raises(ToolkitError, match="is a directory"):
+        ex.load_config(tmp_path)
+
+
+@pytest.mark.parametrize("override, problem", [
+    ("model.C=abc", r"model\.C should be a number \(like 4\.0\), not \"abc\""),
+    ("features.sublinear_tf=yes", r"should be true or false"),
+    ("features.char_ngram_range=2", r"should be a list"),
+    ("features.analyzer.kind=char", r"features\.analyzer is a value, not a section"),
+    ("features=char", r"features is a section"),
+    ("model.C", r"expected section\.key=value"),
+    ("=4", r"expected section\.key=value"),
+    ("model.C=", r"no value"),
+    ("features.char_ngram_range=[1, 3", r"not a valid TOML value"),
+    ("model..C=1", r"not a dotted key"),
+])
+def test_bad_overrides_are_explained(override, problem):
+    with pytest.raises(ToolkitError, match=problem) as caught:
+        ex.load_config(None, [override], defaults=DEFAULTS)
+    assert str(caught.value).startswith("--set ")
+
+
+def test_flatten_gives_one_dotted_key_per_setting():
+    assert ex.flatten(DEFAULTS) == {
+        "name": "default",
+        "features.tokenizer": "rjieba", "features.analyzer": "both", "features.char_ngram_range": [1, 3],
+        "features.sublinear_tf": True, "features.min_df": 1,
+        "model.classifier": "logreg", "model.C": 4.0, "model.class_weight": "balanced",
+        "evaluation.folds": 5, "evaluation.repeats": 3, "evaluation.seed": 0,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Recording
+
+
+def test_record_run_writes_a_complete_readable_record(labels, root, tmp_path):
+    model = tmp_path / "theme.skops"
+    model.write_bytes(b"model bytes " * 100)
+    predicted, _ = better_pair(labels)
+    path = record(root, labels, predicted, name="char n-grams/拼音", model_path=model)
+
+    assert path.parent == root
+    assert re.fullmatch(r"\d{8}T\d{6}Z-char-n-grams-拼音", path.name)
+    assert sorted(p.name for p in path.iterdir()) == ["metrics.json", "params.json", "predictions.csv", "run.json"]
+
+    info = json.loads((path / "run.json").read_text(encoding="utf-8"))
+    assert info["id"] == path.name and info["name"] == "char n-grams/拼音"
+    created = datetime.strptime(info["created"], "%Y-%m-%dT%H:%M:%SZ")
+    assert path.name.startswith(created.strftime("%Y%m%dT%H%M%SZ"))
+    assert info["duration_s"] == 12.5
+    assert info["labels"] == {"path": labels.path, "sha256": sha256_file(labels.path), "rows": 300, "docs": 30,
+                              "counts": {t: 60 for t in sorted(THEMES)}}
+    assert info["model"] == {"path": str(model), "sha256": sha256_file(model)}
+    assert set(info["versions"]) == {"python", "toolkit", "scikit-learn", "numpy", "scipy", "jieba", "rjieba",
+                                     "opencc", "skops"}
+    assert info["versions"]["scikit-learn"] == __import__("sklearn").__version__
+    assert info["versions"]["numpy"] == np.__version__
+    assert info["command"] == sys.argv
+    assert "git" not in info  # tmp_path is not in a repository
+
+    params = json.loads((path / "params.json").read_text(encoding="utf-8"))
+    assert params == params_for()
+    metrics = json.loads((path / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["macro_f1"] == pytest.approx(f1_score(labels.labels, predicted, average="macro"))
+    assert metrics["per_class"]["talent"]["support"] == 60
+
+    with open(path / "predictions.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 300
+    assert list(rows[0]) == ["row", "doc", "label", "predicted", "confidence", "text_hash"]
+    by_row = {r.row: r for r in labels.rows}
+    for written, p in zip(rows, predicted):
+        source = by_row[int(written["row"])]
+        assert written["doc"] == source.doc and written["label"] == source.label and written["predicted"] == p
+        assert written["text_hash"] == ex.paragraph_hash(source.text)
+        assert float(written["confidence"]) == (0.9 if p == source.label else 0.55)
+
+
+def test_paragraph_hash_ignores_whitespace_but_not_wording():
+    assert ex.paragraph_hash("嘎查村  合作社\n分红") == ex.paragraph_hash(" 嘎查村 合作社 分红 ")
+    assert ex.paragraph_hash("嘎查村合作社分红") != ex.paragraph_hash("嘎查村合作社分紅")
+
+
+def test_git_commit_is_recorded_inside_a_repository(labels, tmp_path):
+    repo = tmp_path / "project"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    (repo / "labels.txt").write_text("x", encoding="utf-8")
+    subprocess.run(git + ["add", "labels.txt"], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "labels"], check=True)
+    head = subprocess.run(git + ["rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+
+    clean = record(repo / "experiments", labels, labels.labels)
+    assert json.loads((clean / "run.json").read_text())["git"] == {"commit": head, "dirty": False}
+    (repo / "labels.txt").write_text("edited", encoding="utf-8")
+    dirty = record(repo / "experiments", labels, labels.labels)
+    assert json.loads((dirty / "run.json").read_text())["git"] == {"commit": head, "dirty": True}
+
+
+def test_same_second_same_name_gets_a_suffix(labels, root, frozen_clock):
+    first = record(root, labels, labels.labels, name="word")
+    second = record(root, labels, labels.labels, name="word")
+    other = record(root, labels, labels.labels, name="char")
+    assert (first.name, second.name, other.name) == (
+        "20261123T193512Z-word", "20261123T193512Z-word-2", "20261123T193512Z-char")
+    assert json.loads((second / "run.json").read_text())["id"] == second.name
+
+
+def test_an_id_taken_between_check_and_rename_is_retried_not_merged(labels, root, frozen_clock, monkeypatch):
+    real_atomic_directory = ex.atomic_directory
+    other = root / "20261123T193512Z-default"
+
+    def another_writer_wins_the_race(target):
+        if target == other and not other.exists():
+            other.mkdir(parents=True)  # another training renames its record into place first
+            (other / "run.json").write_text('{"id": "theirs"}', encoding="utf-8")
+        return real_atomic_directory(target)
+
+    monkeypatch.setattr(ex, "atomic_directory", another_writer_wins_the_race)
+    path = record(root, labels, labels.labels)
+    assert path.name == "20261123T193512Z-default-2"
+    assert sorted(p.name for p in other.iterdir()) == ["run.json"]  # theirs, untouched
+    assert sorted(p.name for p in root.iterdir()) == [other.name, path.name]
+
+
+class Interrupted(KeyboardInterrupt):
+    pass
+
+
+def test_an_interrupted_recording_leaves_nothing(labels, root, monkeypatch):
+    kept = record(root, labels, labels.labels, name="kept")
+    real_write = ex._write_predictions
+
+    def write_half_then_interrupt(path, rows):
+        real_write(path, rows[: len(rows) // 2])  # half a predictions.csv is on disk ...
+        assert path.exists() and path.stat().st_size > 0
+        raise Interrupted()  # ... when Ctrl-C arrives
+
+    monkeypatch.setattr(ex, "_write_predictions", write_half_then_interrupt)
+    with pytest.raises(Interrupted):
+        record(root, labels, labels.labels, name="interrupted")
+    assert [p.name for p in root.iterdir()] == [kept.name]  # no run, no temporary directory
+    assert [r.id for r in ex.list_runs(root)] == [kept.name]
+
+
+def test_a_failed_write_is_an_error_and_leaves_nothing(labels, root, monkeypatch):
+    def disk_full(path, rows):
+        path.write_text("row,doc\n1,", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ex, "_write_predictions", disk_full)
+    with pytest.raises(ToolkitError, match=r"experiments: cannot write the run record \(No space left on device\)"):
+        record(root, labels, labels.labels)
+    assert list(root.iterdir()) == []
+    assert ex.list_runs(root) == []
+
+
+def test_bad_input_is_refused_before_anything_is_written(labels, root, tmp_path):
+    predictions = predictions_for(labels, labels.labels)
+    predictions[5] = {**predictions[5], "row": 9999}
+    with pytest.raises(ValueError, match="row 9999"):
+        ex.record_run(root, "x", params={}, metrics={}, predictions=predictions, labels=labels,
+                      model_path=None, duration_s=1)
+    twice = predictions_for(labels, labels.labels)
+    twice[7] = {**twice[7], "row": twice[6]["row"]}
+    with pytest.raises(ValueError, match=rf"row {twice[6]['row']} predicted twice"):
+        ex.record_run(root, "x", params={}, metrics={}, predictions=twice, labels=labels,
+                      model_path=None, duration_s=1)
+    with pytest.raises(ToolkitError, match="missing.skops: model file not found"):
+        record(root, labels, labels.labels, model_path=tmp_path / "missing.skops")
+    assert not root.exists() or list(root.iterdir()) == []
+
+
+def _record_in_thread(root, labels, name, barrier, out, index):
+    barrier.wait()
+    out[index] = record(root, labels, labels.labels, name=name)
+
+
+def test_concurrent_recordings_in_threads_all_land_under_distinct_ids(labels, root, frozen_clock):
+    n = 8
+    barrier = threading.Barrier(n)
+    out: list = [None] * n
+    threads = [threading.Thread(target=_record_in_thread, args=(root, labels, "default", barrier, out, i))
+               for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    expected = {"20261123T193512Z-default"} | {f"20261123T193512Z-default-{k}" for k in range(2, n + 1)}
+    assert {p.name for p in out} == expected
+    assert {p.name for p in root.iterdir()} == expected  # and no temporary directory left behind
+    for run in ex.list_runs(root):
+        assert run.info["id"] == run.id and len(run.predictions()) == 300
+
+
+def _record_in_process(root, labels_path, name, barrier):
+    barrier.wait()
+    record(root, read_labels(labels_path), read_labels(labels_path).labels, name=name)
+
+
+def test_concurrent_recordings_in_processes_all_land_under_distinct_ids(labels, root, frozen_clock):
+    context = multiprocessing.get_context("fork")  # children inherit the frozen clock
+    n = 4
+    barrier = context.Barrier(n)
+    processes = [context.Process(target=_record_in_process, args=(root, labels.path, "svm", barrier))
+                 for _ in range(n)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(60)
+    assert [p.exitcode for p in processes] == [0] * n
+    runs = ex.list_runs(root)
+    assert sorted(r.id for r in runs) == sorted(
+        ["20261123T193512Z-svm"] + [f"20261123T193512Z-svm-{k}" for k in range(2, n + 1)])
+    assert all(len(r.predictions()) == 300 and r.rows == 300 for r in runs)
+
+
+# --------------------------------------------------------------------------------------------
+# Finding runs
+
+
+def test_runs_are_found_by_id_prefix_path_and_latest(labels, root, monkeypatch):
+    times = iter([datetime(2026, 11, 23, 19, m, 0, tzinfo=timezone.utc) for m in (1, 2, 3)])
+    monkeypatch.setattr(ex, "_utcnow", lambda: next(times))
+    word = record(root, labels, labels.labels, name="word")
+    char = record(root, labels, labels.labels, name="char")
+    both = record(root, labels, labels.labels, name="both")
+    (root / "configs").mkdir()
+    (root / "configs" / "word.toml").write_text('[features]\nanalyzer = "word"\n', encoding="utf-8")
+    (root / ".20261123T190400Z-half.abc.tmp").mkdir()  # what an interrupted recording looks like
+
+    assert [r.id for r in ex.list_runs(root)] == [word.name, char.name, both.name]
+    assert ex.resolve_run(root, char.name).path == char
+    assert ex.resolve_run(root, "20261123T1902").path == char
+    assert ex.resolve_run(root, str(word)).path == word
+    assert ex.resolve_run(root, "latest").path == both
+    assert ex.resolve_run(root, "latest~2").path == word
+    with pytest.raises(ToolkitError, match=r"^latest~3: .* holds 3 runs"):
+        ex.resolve_run(root, "latest~3")
+    with pytest.raises(ToolkitError, match=r"^2026: matches 3 runs .*give more of the id"):
+        ex.resolve_run(root, "2026")
+    with pytest.raises(ToolkitError, match=r"^nope: no such run in .*3 runs"):
+        ex.resolve_run(root, "nope")
+    with pytest.raises(ToolkitError, match=r"configs: not a run directory"):
+        ex.resolve_run(root, str(root / "configs"))
+    with pytest.raises(ToolkitError, match="no such experiments directory"):
+        ex.list_runs(root / "missing")
+
+
+def test_a_damaged_record_is_reported_or_skipped(labels, root):
+    good = record(root, labels, labels.labels, name="good")
+    bad = record(root, labels, labels.labels, name="bad")
+    (bad / "metrics.json").write_text('{"macro_f1": 0.8,', encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"metrics\.json: not valid JSON"):
+        ex.list_runs(root)
+    problems: list[str] = []
+    assert [r.id for r in ex.list_runs(root, on_problem=problems.append)] == [good.name]
+    assert len(problems) == 1 and str(bad / "metrics.json") in problems[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Overview
+
+
+def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, root):
+    gold = labels.labels
+    worst = errors_of(labels, set(range(0, 300, 4)))
+    middle = errors_of(labels, set(range(0, 300, 8)))
+    best = errors_of(labels, set(range(0, 300, 20)))
+    pipeline_common = {"features__char__max_df": 1.0}
+    record(root, labels, middle, name="char", analyzer="char", C=4.0, **pipeline_common,
+           features__word__token_pattern=None, features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 3))")
+    record(root, labels, worst, name="word", analyzer="word", C=1.0, **pipeline_common,
+           features__word__token_pattern="(?u)\\S+", features__char="drop")
+    record(root, labels, best, name="both", analyzer="both", C=4.0, **pipeline_common,
+           features__word__token_pattern="(?u)\\S+", features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 4))")
+    data = ex.overview(ex.list_runs(root), root)
+
+    assert [r["name"] for r in data["runs"]] == ["both", "char", "word"]
+    assert [r["macro_f1"] for r in data["runs"]] == pytest.approx(
+        [f1_score(gold, p, average="macro") for p in (best, middle, worst)])
+    # model.C differs (so pipeline clf__C, its repeat, is not a second column); the tokenizer, the
+    # class weight and max_df are the same everywhere; features__char differs but is too long to show.
+    assert data["differing_params"] == ["features.analyzer", "model.C", "pipeline.features__word__token_pattern"]
+    assert data["runs"][0]["params"] == {"features.analyzer": "both", "model.C": 4.0,
+                                         "pipeline.features__word__token_pattern": "(?u)\\S+"}
+    assert data["same_labels"] is True
+
+    table = next(b for b in ex.overview_report(data) if isinstance(b, ex.Table))
+    assert table.columns == ["id", "name", "created", "rows", "macro-F1", "accuracy", "seed macro-F1",
+                             "features.analyzer", "model.C", "pipeline.features__word__token_pattern"]
+    assert [row[1] for row in table.rows] == ["both", "char", "word"]
+    assert table.rows[1][-1] == "None" and table.rows[1][3] == "300"
+    assert table.rows[0][4] == f"{data['runs'][0]['macro_f1']:.3f} ± 0.021"
+
+
+def test_overview_flags_runs_on_different_labels_files(labels, root, tmp_path):
+    record(root, labels, labels.labels, name="old")
+    newer = read_labels(write_labels(tmp_path / "labels2.csv", extra=10))
+    record(root, newer, newer.labels, name="new")
+    data = ex.overview(ex.list_runs(root), root)
+    assert data["same_labels"] is False
+    report = ex.overview_report(data)
+    table = next(b for b in report if isinstance(b, ex.Table))
+    assert "labels" in table.columns
+    shas = {row[table.columns.index("labels")] for row in table.rows}
+    assert shas == {labels.sha256[:8], newer.sha256[:8]}
+    assert data["differing_params"] == []  # same parameters; only the data differ
+    assert any("different labels files" in line for b in report if isinstance(b, ex.Lines) for line in b.lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics and comparison
+
+
+def test_macro_f1_from_counts_matches_sklearn_on_subsets_that_lose_classes():
+    rng = np.random.default_rng(5)
+    gold = rng.choice(THEMES, 120, p=[0.4, 0.3, 0.15, 0.1, 0.05]).tolist()
+    a = [g if rng.random() < 0.7 else rng.choice(THEMES) for g in gold]
+    b = [g if rng.random() < 0.8 else rng.choice(THEMES) for g in gold]
+    for size in (3, 7, 15, 40, 120):
+        idx = rng.choice(120, size, replace=True)
+        y, pa, pb = ([s[i] for i in idx] for s in (gold, a, b))
+        result = ex.paired_bootstrap(y, pa, pb, resamples=0)
+        assert result["macro_f1_a"] == pytest.approx(f1_score(y, pa, average="macro", zero_division=0))
+        assert result["macro_f1_b"] == pytest.approx(f1_score(y, pb, average="macro", zero_division=0))
+
+
+def test_bootstrap_spread_agrees_with_a_plain_resampling_loop(labels):
+    gold = labels.labels
+    a, b = noise_pair(labels)
+    result = ex.paired_bootstrap(gold, a, b, resamples=4000, seed=3)
+    rng = np.random.default_rng(11)
+    y, pa, pb = (np.array(v) for v in (gold, a, b))
+    loop = []
+    for _ in range(400):
+        i = rng.integers(0, len(y), len(y))
+        loop.append(f1_score(y[i], pb[i], average="macro") - f1_score(y[i], pa[i], average="macro"))
+    assert result["difference_std"] == pytest.approx(np.std(loop, ddof=1), rel=0.15)
+    low, high = np.quantile(loop, [0.025, 0.975])
+    assert result["ci"][0] == pytest.approx(low, abs=0.015) and result["ci"][1] == pytest.approx(high, abs=0.015)
+    # One group per paragraph is the same resampling as none.
+    assert ex.paired_bootstrap(gold, a, b, resamples=500, seed=4, groups=list(range(300)))["ci"] == \
+        ex.paired_bootstrap(gold, a, b, resamples=500, seed=4)["ci"]
+
+
+def test_b_that_fixes_30_of_a_s_errors_is_better_beyond_noise(labels, root):
+    a, b = better_pair(labels)
+    run_a = ex.load_run(record(root, labels, a, name="word", analyzer="word"))
+    run_b = ex.load_run(record(root, labels, b, name="both", analyzer="both"))
+    result = ex.compare_runs(run_a, run_b)
+    paired = result["paired"]
+
+    assert paired["paragraphs"] == 300 and result["labels"]["same_file"] is True
+    assert paired["macro_f1_a"] == pytest.approx(f1_score(labels.labels, a, average="macro"))
+    assert paired["macro_f1_b"] == pytest.approx(f1_score(labels.labels, b, average="macro"))
+    assert paired["difference"] == pytest.approx(paired["macro_f1_b"] - paired["macro_f1_a"])
+    assert 0 < paired["ci"][0] < paired["difference"] < paired["ci"][1]
+    assert paired["mcnemar"] == {"a_only_correct": 0, "b_only_correct": 30, "both_correct": 240,
+                                 "both_wrong": 30, "p": pytest.approx(2 * 0.5 ** 30)}
+    assert result["verdict"] == "better"
+    assert result["summary"].startswith("B is better than A beyond noise")
+    assert "B fixes 30 paragraphs A got wrong and breaks 0" in result["summary"]
+
+    reverse = ex.compare_runs(run_b, run_a)
+    assert reverse["verdict"] == "worse" and reverse["paired"]["ci"][1] < 0
+    assert reverse["summary"].startswith("B is worse than A beyond noise")
+
+    # Same seed, same interval; another seed, another draw.
+    assert ex.compare_runs(run_a, run_b)["paired"]["ci"] == paired["ci"]
+    assert ex.compare_runs(run_a, run_b, seed=1)["paired"]["ci"] != paired["ci"]
+
+
+def test_swapped_errors_are_no_detectable_difference(labels, root):
+    a, b = noise_pair(labels)
+    result = ex.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b)))
+    paired = result["paired"]
+    assert paired["mcnemar"]["a_only_correct"] == paired["mcnemar"]["b_only_correct"] == 30
+    assert paired["mcnemar"]["p"] == pytest.approx(1.0)
+    assert paired["ci"][0] < 0 < paired["ci"][1]
+    assert result["verdict"] == "no_difference"
+    assert result["summary"].startswith("no detectable difference: the macro-F1 change")
+
+
+def test_identical_predictions_are_no_difference_at_all(labels, root):
+    a, _ = better_pair(labels)
+    result = ex.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, a)))
+    assert result["paired"]["ci"] == [0.0, 0.0] and result["paired"]["mcnemar"]["p"] == 1.0
+    assert result["summary"] == "no detectable difference: no change in any prediction"
+    assert result["params"] == [] and all(m["change"] in (0, 0.0) for m in result["metrics"])
+
+
+def test_a_gain_inside_two_articles_is_not_beyond_noise_when_documents_are_resampled(labels, root):
+    # A is wrong on every paragraph of articles 00 and 01 and on 40 others; B fixes just those two articles.
+    in_two = {i for i, r in enumerate(labels.rows) if r.doc in ("article-00.txt", "article-01.txt")}
+    a = errors_of(labels, in_two | set(range(25, 300, 7)))
+    b = errors_of(labels, set(range(25, 300, 7)) - in_two)
+    run_a, run_b = ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b))
+
+    by_paragraph = ex.compare_runs(run_a, run_b)
+    assert by_paragraph["verdict"] == "better" and by_paragraph["paired"]["ci"][0] > 0
+
+    by_doc = ex.compare_runs(run_a, run_b, resample="doc")
+    assert by_doc["paired"]["units"] == 30
+    # Both articles are left out of about 13% of resamples, where A and B then agree exactly.
+    assert by_doc["paired"]["ci"][0] == 0.0
+    assert by_doc["verdict"] == "mixed"
+    assert "too few articles" in by_doc["summary"]
+
+
+def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, root):
+    a, b = better_pair(labels)
+    run_a = ex.load_run(record(root, labels, a, name="svm", C=1.0, class_weight="none"))
+    run_b = ex.load_run(record(root, labels, b, name="lr", C=4.0))
+    result = ex.compare_runs(run_a, run_b)
+
+    params = {p["key"]: (p["a"], p["b"], p["in_table"]) for p in result["params"]}
+    assert params == {"model.C": (1.0, 4.0, True), "model.class_weight": ("none", "balanced", True),
+                      "pipeline.clf": ("LogisticRegression(C=1.0, class_weight='none', max_iter=1000)",
+                                       "LogisticRegression(C=4.0, class_weight='balanced', max_iter=1000)", False),
+                      "pipeline.clf__C": (1.0, 4.0, False)}
+
+    metrics = {m["metric"]: m for m in result["metrics"]}
+    for key in ("macro_f1", "accuracy", "seed_macro_f1"):
+        assert metrics[key]["change"] == pytest.approx(run_b.metrics[key] - run_a.metrics[key])
+    assert metrics["baselines.cue_words.macro_f1"]["change"] == 0
+    assert metrics["cv.macro_f1_std"]["a"] == 0.021
+    assert "baselines.majority.per_class.talent.f1" in metrics
+
+    classes = {c["label"]: c for c in result["per_class"]}
+    assert sorted(classes) == sorted(THEMES)
+    for label, c in classes.items():
+        for measure in ("precision", "recall", "f1"):
+            expected = run_b.metrics["per_class"][label][measure] - run_a.metrics["per_class"][label][measure]
+            assert c[measure]["change"] == pytest.approx(expected)
+        assert c["support"] == {"a": 60, "b": 60, "change": 0}
+
+    change = np.array(result["confusion"]["change"])
+    assert (change == np.array(run_b.metrics["confusion"]["matrix"]) - np.array(run_a.metrics["confusion"]["matrix"])).all()
+    assert change.trace() == 30 and change.sum() == 0  # 30 paragraphs moved onto the diagonal
+
+    report = ex.comparison_report(result)
+    titles = [b.title for b in report if isinstance(b, ex.Table)]
+    assert titles[0] == "parameters that differ" and "per class" in titles
+    assert any("2 pipeline parameters also differ" in line for b in report if isinstance(b, ex.Lines)
+               for line in b.lines)
+
+
+def test_runs_on_different_labels_files_are_refused_unless_asked(labels, root, tmp_path):
+    # The new file drops 20 paragraphs, recodes 5 and adds 10: 275 paragraphs are coded the same in both.
+    newer = read_labels(write_labels(tmp_path / "labels2.csv", skip=set(range(20)),
+                                     relabel={100, 101, 102, 103, 104}, extra=10))
+    assert newer.sha256 != labels.sha256 and len(newer.rows) == 290
+    run_a = ex.load_run(record(root, labels, better_pair(labels)[0]))
+    run_b = ex.load_run(record(root, newer, newer.labels))
+
+    with pytest.raises(ToolkitError) as caught:
+        ex.compare_runs(run_a, run_b)
+    message = str(caught.value)
+    assert "were trained on different labels files" in message
+    assert labels.sha256[:12] in message and newer.sha256[:12] in message
+    assert "--allow-different-labels compares the 275 paragraphs" in message
+
+    result = ex.compare_runs(run_a, run_b, allow_different_labels=True)
+    assert result["labels"] == {"same_file": False, "sha256_a": labels.sha256, "sha256_b": newer.sha256,
+                                "rows_a": 300, "rows_b": 290, "paired": 275}
+    assert result["paired"]["paragraphs"] == 275
+    lines = [line for b in ex.comparison_report(result) if isinstance(b, ex.Lines) for line in b.lines]
+    assert any("paired over the 275 paragraphs coded the same way in both (A has 300, B has 290)" in line
+               for line in lines)
+
+
+def test_too_few_resamples_are_refused(labels, root):
+    run = ex.load_run(record(root, labels, labels.labels))
+    with pytest.raises(ToolkitError, match="at least 100 resamples"):
+        ex.compare_runs(run, run, resamples=10)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+def test_markdown_tables_are_well_formed_and_escape_pipes():
+    report = [ex.Heading("run x"), ex.Lines(["a | b"]),
+              ex.Table("params", ["parameter", "value"], [["pattern", "a|b"], ["ngram", "[1, 3]"]], numeric={1})]
+    text = ex.to_markdown(report)
+    assert text.splitlines() == [
+        "## run x", "", "- a \\| b", "", "**params**", "",
+        "| parameter | value |", "|---|---:|", "| pattern | a\\|b |", "| ngram | [1, 3] |",
+    ]
+
+
+def test_terminal_tables_print_values_that_look_like_markup_verbatim():
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    report = [ex.Table("params", ["parameter", "value"], [["features.char_ngram_range", "[1, 3]"],
+                                                         ["style", "[bold]x[/bold]"]])]
+    ex.print_report(report, Console(file=buffer, width=120))
+    out = buffer.getvalue()
+    assert "[1, 3]" in out and "[bold]x[/bold]" in out

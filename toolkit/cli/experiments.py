@@ -1,0 +1,100 @@
+"""``toolkit experiments list|show|compare``: the recorded training runs, side by side."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from toolkit.cli._app import app
+
+experiments_app = typer.Typer(
+    help="Compare the training runs recorded under experiments/.", no_args_is_help=True
+)
+app.add_typer(experiments_app, name="experiments")
+
+ROOT_HELP = "Directory holding the runs."
+RUN_HELP = "Run id, unique id prefix, run directory, 'latest' or 'latest~N'."
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+class Resample(str, Enum):
+    paragraph = "paragraph"
+    doc = "doc"
+
+
+def _emit(data: dict, build_report, fmt: Format) -> None:
+    import json
+
+    from toolkit import experiments
+
+    if fmt is Format.json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt is Format.md:
+        typer.echo(experiments.to_markdown(build_report(data)), nl=False)
+    else:
+        experiments.print_report(build_report(data))
+
+
+@experiments_app.command("list")
+def list_command(
+    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+) -> None:
+    """One row per run, best macro-F1 first, with the parameters that differ between runs."""
+    from toolkit import experiments
+    from toolkit.cli._common import warn
+
+    runs = experiments.list_runs(root, on_problem=warn)
+    _emit(experiments.overview(runs, root), experiments.overview_report, fmt)
+
+
+@experiments_app.command("show")
+def show_command(
+    run: str = typer.Argument("latest", help=RUN_HELP),
+    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+) -> None:
+    """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
+    from toolkit import experiments
+    from toolkit.cli._common import warn
+
+    record = experiments.resolve_run(root, run, on_problem=warn)
+    _emit(experiments.details(record), experiments.details_report, fmt)
+
+
+@experiments_app.command("compare")
+def compare_command(
+    a: str = typer.Argument(..., help="The run to compare against (A). " + RUN_HELP),
+    b: str = typer.Argument("latest", help="The run under test (B)."),
+    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    allow_different_labels: bool = typer.Option(
+        False, "--allow-different-labels",
+        help="Compare runs on different labels files, pairing only the paragraphs coded the same in both.",
+    ),
+    bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples for the macro-F1 interval."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap, so the interval is reproducible."),
+    resample: Resample = typer.Option(
+        Resample.paragraph, "--resample",
+        help="Resample paragraphs, or whole documents (paragraphs of one article are not independent).",
+    ),
+) -> None:
+    """Parameter and metric changes from A to B, and whether B differs beyond noise (paired tests)."""
+    from toolkit import experiments
+    from toolkit.cli._common import warn
+
+    runs = experiments.list_runs(root, on_problem=warn) if root.is_dir() else None
+    run_a = experiments.resolve_run(root, a, runs)
+    run_b = experiments.resolve_run(root, b, runs)
+    result = experiments.compare_runs(
+        run_a, run_b, allow_different_labels=allow_different_labels,
+        resamples=bootstrap, seed=seed, resample=resample.value,
+    )
+    _emit(result, experiments.comparison_report, fmt)
