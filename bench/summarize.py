@@ -54,8 +54,6 @@ def main() -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    import numpy as np
-
     from toolkit.reading import document_from_text, read_document
     from toolkit.summarizer import TextRankSummarizer, analyse, summarize_document
 
@@ -136,19 +134,39 @@ def main() -> None:
         "Lead-3": summarize_document(doc, sentences=TOP, keywords=0, method="lead"),
         "TextRank-3": summarize_document(doc, sentences=TOP, keywords=0),
     }
-    print(f"{'':<12}{'R1 F':>7}{'R1 R':>7}{'R2 F':>7}{'R2 R':>7}{'RL F':>7}{'RL R':>7}{'chars':>7}")
-    for name, summary in rows.items():
-        hypothesis = "".join(s.text for s in summary.sentences)
+    reference_input = analyse(doc).candidates
+    tr_sentences.analyze("\n".join(_END.sub("", u.sentence.text) for u in reference_input), source="no_stop_words")
+    picked = sorted(item.index for item in tr_sentences.get_key_sentences(num=TOP))
+    rows["textrank4zh-3"] = [reference_input[i].sentence.text for i in picked]
+    print(f"{'':<14}{'R1 F':>7}{'R1 R':>7}{'R2 F':>7}{'R2 R':>7}{'RL F':>7}{'RL R':>7}{'chars':>7}")
+    rows = {name: _texts(summary) for name, summary in rows.items()}
+    for name, texts in rows.items():
+        hypothesis = "".join(texts)
         scores = rouge(hypothesis, reference.text)
         print(
-            f"{name:<12}" + "".join(f"{scores[k][part]:>7.3f}" for k in ("1", "2", "L") for part in ("f", "r"))
+            f"{name:<14}" + "".join(f"{scores[k][part]:>7.3f}" for k in ("1", "2", "L") for part in ("f", "r"))
             + f"{len(_chars(hypothesis)):>7}"
         )
-    for name, summary in rows.items():
+    for name, texts in rows.items():
         print(f"{name}:")
-        for s in summary.sentences:
-            print(f"  p{s.paragraph} s{s.sentence}  {s.text}")
-    del np
+        for text in texts:
+            print(f"  {text}")
+
+    # -- keywords, side by side --------------------------------------------------------------
+    print("\n== keywords (top 10) and keyphrases, textrank4zh on the body text vs toolkit")
+    for path in SEEDS[1:]:
+        doc = read_document(str(path))
+        body = "\n".join(p.text for p in doc.body)
+        tr_keywords.analyze(body, window=2)
+        theirs = " ".join(item.word for item in tr_keywords.get_keywords(10))
+        phrases = " ".join(tr_keywords.get_keyphrases(keywords_num=12, min_occur_num=2))
+        summary = summarize_document(doc)
+        print(f"{path.name}\n  textrank4zh: {theirs} | {phrases}")
+        print(f"  toolkit:     {' '.join(k.word for k in summary.keywords)} | {' '.join(k.word for k in summary.keyphrases)}")
+
+
+def _texts(summary) -> list[str]:
+    return summary if isinstance(summary, list) else [s.text for s in summary.sentences]
 
 
 def _run_textrank4zh(tr, text: str):

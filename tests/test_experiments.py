@@ -93,7 +93,7 @@ def metrics_for(labels, predicted: list[str]) -> dict:
             for name, base in (("majority", [majority] * len(gold)), ("cue_words", cue_pred))
         },
         "seed_macro_f1": float(f1_score([gold[i] for i in seed], [predicted[i] for i in seed], average="macro")),
-        "cv": {"folds": 5, "repeats": 1, "seed": 0, "macro_f1_std": 0.021},
+        "cv": {"folds": 5, "repeats": 3, "seed": 0, "macro_f1_std": 0.021},
     }
 
 
@@ -113,6 +113,7 @@ def params_for(analyzer="both", C=4.0, class_weight="balanced", **pipeline) -> d
         "model.class_weight": class_weight,
         "pipeline": {
             "clf__C": C,
+            "clf__class_weight": None if class_weight == "none" else class_weight,
             "clf__max_iter": 1000,
             "clf": f"LogisticRegression(C={C}, class_weight='{class_weight}', max_iter=1000)",
             **pipeline,
@@ -476,6 +477,7 @@ def test_runs_are_found_by_id_prefix_path_and_latest(labels, root, monkeypatch):
     assert ex.resolve_run(root, str(word)).path == word
     assert ex.resolve_run(root, "latest").path == both
     assert ex.resolve_run(root, "latest~2").path == word
+    assert ex.resolve_run(root, "char").path == char  # a run name: its latest run
     with pytest.raises(ToolkitError, match=r"^latest~3: .* holds 3 runs"):
         ex.resolve_run(root, "latest~3")
     with pytest.raises(ToolkitError, match=r"^2026: matches 3 runs .*give more of the id"):
@@ -486,6 +488,16 @@ def test_runs_are_found_by_id_prefix_path_and_latest(labels, root, monkeypatch):
         ex.resolve_run(root, str(root / "configs"))
     with pytest.raises(ToolkitError, match="no such experiments directory"):
         ex.list_runs(root / "missing")
+
+
+def test_a_run_name_means_its_latest_run(labels, root, monkeypatch):
+    times = iter([datetime(2026, 11, 23, 19, m, 0, tzinfo=timezone.utc) for m in (1, 2, 3)])
+    monkeypatch.setattr(ex, "_utcnow", lambda: next(times))
+    first = record(root, labels, labels.labels, name="word")
+    record(root, labels, labels.labels, name="char")
+    second = record(root, labels, labels.labels, name="word")
+    assert ex.resolve_run(root, "word").path == second
+    assert ex.resolve_run(root, first.name).path == first
 
 
 def test_a_damaged_record_is_reported_or_skipped(labels, root):
@@ -512,7 +524,8 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
     record(root, labels, middle, name="char", analyzer="char", C=4.0, **pipeline_common,
            features__word__token_pattern=None, features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 3))")
     record(root, labels, worst, name="word", analyzer="word", C=1.0, **pipeline_common,
-           features__word__token_pattern="(?u)\\S+", features__char="drop")
+           features__word__token_pattern="(?u)\\S+", features__char="drop",
+           features__words__analyzer="word", features__words__norm="l2")  # only the word-only pipeline has these
     record(root, labels, best, name="both", analyzer="both", C=4.0, **pipeline_common,
            features__word__token_pattern="(?u)\\S+", features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 4))")
     data = ex.overview(ex.list_runs(root), root)
@@ -521,7 +534,8 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
     assert [r["macro_f1"] for r in data["runs"]] == pytest.approx(
         [f1_score(gold, p, average="macro") for p in (best, middle, worst)])
     # model.C differs (so pipeline clf__C, its repeat, is not a second column); the tokenizer, the
-    # class weight and max_df are the same everywhere; features__char differs but is too long to show.
+    # class weight and max_df are the same everywhere; features__char differs but is too long to show;
+    # features__words__* exist in one pipeline only: they come with features.analyzer.
     assert data["differing_params"] == ["features.analyzer", "model.C", "pipeline.features__word__token_pattern"]
     assert data["runs"][0]["params"] == {"features.analyzer": "both", "model.C": 4.0,
                                          "pipeline.features__word__token_pattern": "(?u)\\S+"}
@@ -538,9 +552,13 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
 def test_overview_flags_runs_on_different_labels_files(labels, root, tmp_path):
     record(root, labels, labels.labels, name="old")
     newer = read_labels(write_labels(tmp_path / "labels2.csv", extra=10))
-    record(root, newer, newer.labels, name="new")
+    metrics = metrics_for(newer, newer.labels)
+    metrics["cv"] = {"folds": 5, "repeats": 1, "seed": 0, "macro_f1_std": 0.0}
+    ex.record_run(root, "new", params=params_for(), metrics=metrics, predictions=predictions_for(newer, newer.labels),
+                  labels=newer, model_path=None, duration_s=3.0)
     data = ex.overview(ex.list_runs(root), root)
     assert data["same_labels"] is False
+    assert {r["name"]: r["macro_f1_std"] for r in data["runs"]} == {"old": 0.021, "new": None}  # one repeat, no spread
     report = ex.overview_report(data)
     table = next(b for b in report if isinstance(b, ex.Table))
     assert "labels" in table.columns
@@ -659,7 +677,8 @@ def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, ro
     assert params == {"model.C": (1.0, 4.0, True), "model.class_weight": ("none", "balanced", True),
                       "pipeline.clf": ("LogisticRegression(C=1.0, class_weight='none', max_iter=1000)",
                                        "LogisticRegression(C=4.0, class_weight='balanced', max_iter=1000)", False),
-                      "pipeline.clf__C": (1.0, 4.0, False)}
+                      "pipeline.clf__C": (1.0, 4.0, False),
+                      "pipeline.clf__class_weight": (None, "balanced", False)}
 
     metrics = {m["metric"]: m for m in result["metrics"]}
     for key in ("macro_f1", "accuracy", "seed_macro_f1"):
@@ -683,7 +702,7 @@ def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, ro
     report = ex.comparison_report(result)
     titles = [b.title for b in report if isinstance(b, ex.Table)]
     assert titles[0] == "parameters that differ" and "per class" in titles
-    assert any("2 pipeline parameters also differ" in line for b in report if isinstance(b, ex.Lines)
+    assert any("3 pipeline parameters also differ" in line for b in report if isinstance(b, ex.Lines)
                for line in b.lines)
 
 

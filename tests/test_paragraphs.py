@@ -144,11 +144,13 @@ def test_page_furniture_of_other_outlets_in_either_script():
             "（作者：韩立明，系江淮农业大学研究员）",
             "【打印本頁】 【關閉窗口】",
             "相關新聞：西藏農牧民人均收入保持較快增長｜藏北草原",
+            "主办单位：丰阳县人民政府办公室 网站标识码：6107990012 备案号：陕ICP备0000000号-1",
+            "技術支持：天泉市大數據中心 新ICP備17003518號-1 建議使用1920×1080分辨率瀏覽",
         ]
     )
     got = [p.kind for p in Document.from_text(text).paragraphs]
     assert got == [
         "navigation", "navigation", "heading", "byline", "byline", "byline", "qr", "body",
         "caption", "caption", "caption", "body", "byline", "byline", "byline", "byline",
-        "navigation", "links",
+        "navigation", "links", "copyright", "copyright",
     ]

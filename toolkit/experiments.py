@@ -472,7 +472,7 @@ def list_runs(root: str | Path, on_problem: Callable[[str], None] | None = None)
 def resolve_run(
     root: str | Path, spec: str, runs: list[Run] | None = None, on_problem: Callable[[str], None] | None = None
 ) -> Run:
-    """A run named by id, unique id prefix, directory path, ``latest`` or ``latest~N``."""
+    """A run named by id, unique id prefix, directory path, ``latest``, ``latest~N``, or run name (its latest run)."""
     candidate = Path(spec)
     if (candidate / RUN_FILE).is_file():
         return load_run(candidate)
@@ -488,6 +488,9 @@ def resolve_run(
     for run in runs:
         if run.id == spec:
             return run
+    named = [r for r in runs if r.name == spec]
+    if named:
+        return named[-1]  # a run name means its latest run
     matches = [r for r in runs if r.id.startswith(spec)]
     if len(matches) == 1:
         return matches[0]
@@ -690,29 +693,36 @@ _MISSING = object()
 def differing_params(runs: Sequence[Run]) -> list[str]:
     """Parameters whose values are not the same in every run (a missing key counts as different).
 
-    Pipeline internals are included only when they differ, every value is short, and they do not
-    merely repeat a configuration column (``model.C`` is ``pipeline.clf__C`` under another name).
+    A pipeline internal is added only when every run has it, its values are short, and it splits
+    the runs differently from every column already chosen: ``pipeline.clf__C`` beside ``model.C``,
+    or the thirty vectorizer settings that come and go with ``features.analyzer``, say nothing new.
     """
     if len(runs) < 2:
         return []
 
     flats = [_flat_params(r) for r in runs]
     chosen = _differing(flats)
-    seen = {_signature(flats, k) for k in chosen}
+    seen = {_partition(flats, k) for k in chosen}
     pipes = [_pipeline_params(r) for r in runs]
     for key in _differing(pipes):
         if not all(_is_short(p[key]) for p in pipes if key in p):
             continue
-        signature = _signature(pipes, key)
-        if signature in seen:
+        partition = _partition(pipes, key)
+        if partition in seen:
             continue
-        seen.add(signature)
+        seen.add(partition)
         chosen.append(key)
     return chosen
 
 
 def _signature(tables: list[dict], key: str) -> tuple[str, ...]:
     return tuple(_fingerprint(t[key]) if key in t else "\0missing" for t in tables)
+
+
+def _partition(tables: list[dict], key: str) -> tuple[int, ...]:
+    """Which runs share a value, whatever the values are: ("none", "balanced") splits like (None, "balanced")."""
+    first: dict[str, int] = {}
+    return tuple(first.setdefault(v, len(first)) for v in _signature(tables, key))
 
 
 def _differing(tables: list[dict]) -> list[str]:
@@ -735,6 +745,7 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
     entries = []
     for run in ordered:
         cv = run.metrics.get("cv") if isinstance(run.metrics.get("cv"), dict) else {}
+        repeated = not isinstance(cv.get("repeats"), int) or cv["repeats"] > 1  # one repeat has no spread
         entries.append({
             "id": run.id,
             "name": run.name,
@@ -742,7 +753,7 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
             "rows": run.rows,
             "labels_sha256": run.labels_sha256,
             "macro_f1": run.macro_f1,
-            "macro_f1_std": _number(cv.get("macro_f1_std")),
+            "macro_f1_std": _number(cv.get("macro_f1_std")) if repeated else None,
             "accuracy": _number(run.metrics.get("accuracy")),
             "seed_macro_f1": _number(run.metrics.get("seed_macro_f1")),
             "params": {k: v for k in keys if (v := _param_value(run, k)) is not _MISSING},
@@ -1213,7 +1224,10 @@ def print_report(report: Report, console=None) -> None:
             console.print(Text(block.title, style="bold"))  # a rich title would wrap to the table's width
             table = RichTable()
             for i, column in enumerate(block.columns):
-                table.add_column(Text(column), justify="right" if i in block.numeric else "left")
+                # ids are copied into the next command, so their column is never cut short
+                keep = column in ("id", "coded", "label", "metric", "parameter")
+                table.add_column(Text(column), justify="right" if i in block.numeric else "left", no_wrap=keep,
+                                 min_width=max((len(str(r[i])) for r in block.rows), default=0) if keep else None)
             for row in block.rows:
                 table.add_row(*(Text(str(v)) for v in row))
             console.print(table)

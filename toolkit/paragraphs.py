@@ -31,7 +31,9 @@ _PUNCT = re.compile(r"[，。！？、；：,.!?;:“”\"（）()《》]")
 
 _COPYRIGHT = re.compile(
     r"版权声明|版权所有|copyright|©|未经.{0,12}(授权|许可|同意).{0,12}(转载|使用|复制)"
-    r"|不得转载|本站仅提供信息存储空间|不承担.{0,8}法律责任|侵权.{0,10}(删除|联系)",
+    r"|不得转载|本站仅提供信息存储空间|不承担.{0,8}法律责任|侵权.{0,10}(删除|联系)"
+    # site footers: licence numbers, sponsor and technical-support lines
+    r"|ICP[备证]|公网安备|网站标识码|备案号|^(主办|承办|协办)(单位)?\s*[:：]|技术支持\s*[:：]",
     re.IGNORECASE,
 )
 _LINKS_HEADER = re.compile(

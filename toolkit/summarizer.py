@@ -288,11 +288,11 @@ class Summarizer(ABC):
         analysis = analyse(document, engine=self.engine)
         candidates = analysis.candidates
         summary = Summary(document=document.name, method=self.name, candidates=len(candidates), path=document.path)
-        if keywords:
-            summary.keywords, summary.keyphrases = textrank_keywords(analysis.units, keywords, window=self.keyword_window)
         if not candidates:
             summary.message = _why_empty(analysis)
             return summary
+        if keywords:
+            summary.keywords, summary.keyphrases = textrank_keywords(analysis.units, keywords, window=self.keyword_window)
         import numpy as np
 
         scores = np.asarray(self.rate_sentences(candidates), dtype=float)
