@@ -105,8 +105,8 @@ def main() -> None:
         doc = document_from_text("\n".join("".join(sentences[i : i + 4]) for i in range(0, n, 4)), name=f"built-{n}")
         assert len(analyse(doc).candidates) == n
         text = "\n".join(_END.sub("", s) for s in sentences)
-        ours_sent[n] = _best(lambda: summarize_document(doc, keywords=0), repeat=3)
-        ours_full[n] = _best(lambda: summarize_document(doc), repeat=3)
+        ours_sent[n] = _best(lambda: summarize_document(doc, keywords=0), repeat=5)
+        ours_full[n] = _best(lambda: summarize_document(doc), repeat=5)
         if n in SIZES:
             repeat = 3 if n <= 100 else 1
             ref_sent[n] = _best(lambda: _run_textrank4zh(tr_sentences, text), repeat=repeat)

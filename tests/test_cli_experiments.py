@@ -139,7 +139,9 @@ def test_show_text_json_md(runs):
     assert md.startswith(f"## run {both.name}\n")
     tables = md_tables(md)
     figures, per_class, confusion = tables[0], tables[1], tables[2]
+    assert figures[0] == ["", "macro-F1", "sd", "accuracy", "seed macro-F1"]
     assert figures[1][0] == "model" and float(figures[1][1]) == pytest.approx(runs["f1"]["both"], abs=5e-4)
+    assert figures[1][2] == "0.021"  # the spread over the three CV repeats
     assert per_class[0] == ["label", "precision", "recall", "F1", "support"] and len(per_class) == 6
     assert confusion[0][0] == "coded" and len(confusion) == 6
     assert sum(int(v) for row in confusion[1:] for v in row[1:]) == 300

@@ -522,7 +522,8 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
     best = errors_of(labels, set(range(0, 300, 20)))
     pipeline_common = {"features__char__max_df": 1.0}
     record(root, labels, middle, name="char", analyzer="char", C=4.0, **pipeline_common,
-           features__word__token_pattern=None, features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 3))")
+           features__word__token_pattern=None, features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 3))",
+           features__chars__analyzer="char")  # only the char-only pipeline has this one
     record(root, labels, worst, name="word", analyzer="word", C=1.0, **pipeline_common,
            features__word__token_pattern="(?u)\\S+", features__char="drop",
            features__words__analyzer="word", features__words__norm="l2")  # only the word-only pipeline has these
@@ -535,7 +536,7 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
         [f1_score(gold, p, average="macro") for p in (best, middle, worst)])
     # model.C differs (so pipeline clf__C, its repeat, is not a second column); the tokenizer, the
     # class weight and max_df are the same everywhere; features__char differs but is too long to show;
-    # features__words__* exist in one pipeline only: they come with features.analyzer.
+    # features__chars__* and features__words__* exist in one pipeline each: they come with features.analyzer.
     assert data["differing_params"] == ["features.analyzer", "model.C", "pipeline.features__word__token_pattern"]
     assert data["runs"][0]["params"] == {"features.analyzer": "both", "model.C": 4.0,
                                          "pipeline.features__word__token_pattern": "(?u)\\S+"}

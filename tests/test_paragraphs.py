@@ -154,3 +154,17 @@ def test_page_furniture_of_other_outlets_in_either_script():
         "caption", "caption", "caption", "body", "byline", "byline", "byline", "byline",
         "navigation", "links", "copyright", "copyright",
     ]
+
+
+def test_section_title_glued_to_its_first_point_is_split(seed_paths, seed_docs):
+    raw = seed_paths[3].read_text(encoding="utf-8")
+    assert "筑强先锋堡垒点燃乡村振兴“红引擎”一是建强组织。" in raw
+    d003 = seed_docs["003_c57ee54164801b7a.txt"]
+    heading = find(d003, "筑强先锋堡垒点燃乡村振兴“红引擎”", whole=True)
+    assert heading.kind == "heading"
+    body = d003.paragraphs[heading.index + 1]
+    assert body.kind == "body" and body.text.startswith("一是建强组织。")
+    for title in ("健全产业链条夯实乡村振兴“奠基石”", "集聚人才高地激活乡村振兴“新动能”", "提升服务水平铺就乡村振兴“善治路”"):
+        assert find(d003, title, whole=True).kind == "heading"
+    # a sentence that merely contains 一是 later on is not split
+    assert Document.from_text("今年重点抓好三件事，一是修路，二是建厂。").paragraphs[0].kind == "body"

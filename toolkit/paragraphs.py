@@ -72,6 +72,7 @@ def segment(text: str) -> list[Paragraph]:
     blocks = [_Block(*clean_line(line)) for line in text.split("\n")]
     blocks = [b for b in blocks if b.text]
     _split_trailing_credits(blocks)
+    _split_glued_headings(blocks)
     for block in blocks:
         block.kind = _kind_of(block.text)
     _mark_link_tail(blocks)
@@ -156,6 +157,23 @@ def _split_trailing_credits(blocks: list[_Block]) -> None:
             credit = _Block(block.text[match.start() :], [])
             block.text = block.text[: match.start()].rstrip()
             blocks.insert(i + 1, credit)
+            i += 1
+        i += 1
+
+
+# A section title run into its first point: 筑强先锋堡垒点燃乡村振兴“红引擎”一是建强组织。
+_GLUED_HEADING = re.compile(r"^([^，。！？；：,.!?;:]{6,30}?)(?=(一是|一、|首先[，,]))")
+
+
+def _split_glued_headings(blocks: list[_Block]) -> None:
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        match = _GLUED_HEADING.match(block.text)
+        if match and len(block.text) > 2 * match.end() and not block.runs:
+            heading = _Block(match.group(1), [])
+            block.text = block.text[match.end() :]
+            blocks.insert(i, heading)
             i += 1
         i += 1
 

@@ -10,14 +10,15 @@ stop words out), so that a Traditional article ranks exactly like its Simplified
 summary stays Traditional.
 
 TextRank follows textrank4zh, the reference the design names: sentence similarity is the number
-of distinct words two sentences share divided by ``log|s1| + log|s2|``, and PageRank runs on that
-graph. textrank4zh fills a dense matrix with a Python double loop and hands it to networkx, which
-costs O(n²) Python calls; here the shared-word counts are one sparse product ``B @ B.T`` of the
-binary sentence-term matrix, and PageRank is a power iteration on a CSR matrix. The product's cost
-is the sum over words of (sentences containing the word)², which grows with the square of the
-length for words that appear everywhere; words in more than ``max_df`` of the sentences (at least
-``min_df_cap``) are therefore left out of the graph, and each sentence keeps its ``max_neighbours``
-strongest edges. Both bounds leave articles of ordinary length untouched (see bench/summarize.py).
+of distinct words two sentences share divided by ``log|s1| + log|s2|`` (its diagonal included),
+and networkx's PageRank runs on that graph; given the same words, the scores here equal its
+scores. textrank4zh fills a dense n×n matrix with a Python double loop, O(n²); here the graph is
+never written out (see :class:`SentenceGraph`), so the cost grows linearly with the length of
+the document, measured in bench/summarize.py.
+
+Keywords are TextRank over word co-occurrence on POS-filtered words, as in textrank4zh, with
+keyphrases made of keywords that stand together at least twice. They are reported in the
+document's own script too.
 """
 
 from __future__ import annotations
@@ -377,8 +378,10 @@ def _why_empty(analysis: Analysis) -> str:
     if analysis.paragraphs == 0:
         return "nothing to summarise: the document has no text"
     if analysis.body_paragraphs == 0:
-        return f"nothing to summarise: all {analysis.paragraphs} paragraphs are headings or page furniture (navigation, bylines, captions, copyright, links)"
-    return f"nothing to summarise: the {analysis.body_paragraphs} body paragraphs hold no complete, readable sentence"
+        which = "the only paragraph is a heading" if analysis.paragraphs == 1 else f"all {analysis.paragraphs} paragraphs are headings"
+        return f"nothing to summarise: {which} or page furniture (navigation, bylines, captions, copyright, links)"
+    which = "the body paragraph holds" if analysis.body_paragraphs == 1 else f"the {analysis.body_paragraphs} body paragraphs hold"
+    return f"nothing to summarise: {which} no complete, readable sentence"
 
 
 # --------------------------------------------------------------------------------------------
