@@ -62,11 +62,13 @@ def run_batch(
     emit: Callable[[T], None],
     label: str = "working",
     jobs: int = 1,
+    batch_size: int | str = 4,
 ) -> int:
     """Apply ``work`` to each source, emit results in input order, report failures; return failures.
 
     A file that cannot be read is reported on one line and the batch goes on; results are emitted
     as they arrive (with ``jobs > 1`` via joblib's generator output), so memory stays flat.
+    ``batch_size="auto"`` lets joblib grow batches when each file takes milliseconds (classify).
     """
     from toolkit.errors import InputError
 
@@ -83,7 +85,7 @@ def run_batch(
     else:
         from joblib import Parallel, delayed
 
-        results = Parallel(n_jobs=jobs, return_as="generator", batch_size=4)(delayed(safe)(s) for s in sources)
+        results = Parallel(n_jobs=jobs, return_as="generator", batch_size=batch_size)(delayed(safe)(s) for s in sources)
     for result, problem in progress(results, len(sources), label):
         if problem is not None:
             error(problem)

@@ -32,12 +32,16 @@ def classify(
     if fmt not in FORMATS:
         raise ToolkitError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     model_path = model if model is not None else default_model_path()
-    classes = cached_model(model_path).classes  # fail once, before the batch; reused when --jobs 1
-    work = functools.partial(classify_file, model_path=str(model_path))
+    loaded = cached_model(model_path)  # fail once, before the batch, on a bad model
+    classes = loaded.classes
+    # Workers get the scikit-learn-free predictor, so they start in a fraction of a second.
+    work = functools.partial(classify_file, model=loaded if jobs == 1 else loaded.portable())
 
     def run(stream, to_file: bool) -> int:
         writer = _WRITERS[fmt](stream, classes, to_file)
-        failed = run_batch(paths, work, writer.write, label="classifying", jobs=jobs)
+        # Files take milliseconds each: joblib's adaptive batches keep both cores busy (measured
+        # 2.3 s against 3.4 s with batches of 4 on 5 MB).
+        failed = run_batch(paths, work, writer.write, label="classifying", jobs=jobs, batch_size="auto")
         writer.close()
         if to_file and not writer.count:
             raise typer.Exit(1)  # nothing classified: leave an existing output file as it was
@@ -129,7 +133,7 @@ class _TableWriter(_Writer):
         shares = sorted(result.shares.items(), key=lambda kv: -kv[1])
         summary = ", ".join(f"{label} {share:.0%}" for label, share in shares if share > 0) or "no body text"
         out = self.console
-        out.print(Text.assemble((result.doc, "bold"), f"  {len(result.paragraphs)} paragraphs, {result.chars} characters: "),
+        out.print(Text.assemble((result.doc, "bold"), f"  {len(result.paragraphs)} paragraphs, {result.chars} characters:"),
                   Text(summary, style="cyan"), soft_wrap=True)
         width = max(len(c) for c in self.classes)
         digits = max(len(str(len(result.paragraphs))), 1)

@@ -1,0 +1,212 @@
+"""``toolkit classify``, ``train``, ``evaluate`` and ``model show`` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit import classifier as clf
+from toolkit.cli import app
+from toolkit.errors import ToolkitError
+from toolkit.labels import read_labels, write_labels
+
+from tests.test_classifier import shared_model
+
+REPO = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory) -> Path:
+    return shared_model(tmp_path_factory)
+
+
+def classify(*args: str):
+    return runner.invoke(app, ["classify", *args])
+
+
+def jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_jsonl_has_every_paragraph_and_each_document(model_path, seeds_dir, seed_docs):
+    result = classify(str(seeds_dir), "--model", str(model_path), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = jsonl(result.stdout)
+    documents = [r for r in records if r["record"] == "document"]
+    assert [d["doc"] for d in documents] == sorted(seed_docs)
+    for doc in documents:
+        paragraphs = [r for r in records if r["record"] == "paragraph" and r["doc"] == doc["doc"]]
+        source = seed_docs[doc["doc"]].paragraphs
+        assert [p["paragraph"] for p in paragraphs] == [p.index for p in source]
+        assert [p["text"] for p in paragraphs] == [p.text for p in source]
+        assert [p["boilerplate"] for p in paragraphs] == [p.kind if p.is_boilerplate else None for p in source]
+        assert doc["paragraphs"] == len(source)
+        assert sum(doc["shares"].values()) == pytest.approx(1.0, abs=1e-3)
+        for p in paragraphs:
+            assert p["label"] == max(p["probabilities"], key=p["probabilities"].get)
+            assert p["confidence"] == max(p["probabilities"].values())
+    # Each document's record comes before its paragraphs (streamed one document at a time).
+    order = [r["doc"] for r in records]
+    assert order == sorted(order, key=lambda name: sorted(seed_docs).index(name))
+
+
+def test_csv_rows_for_paragraphs_and_documents(model_path, seed_paths, tmp_path):
+    out = tmp_path / "coded.csv"
+    result = classify(*map(str, seed_paths[:2]), "--model", str(model_path), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    labels = clf.load_model(model_path).classes
+    assert list(rows[0]) == ["record", "doc", "paragraph", "label", "confidence", "boilerplate", *labels, "text"]
+    kinds = Counter(r["record"] for r in rows)
+    assert kinds["document"] == 2 and kinds["paragraph"] == len(rows) - 2
+    for row in rows:
+        total = sum(float(row[label]) for label in labels)
+        assert total == pytest.approx(1.0, abs=1e-3)  # probabilities, or shares on document rows
+        if row["record"] == "paragraph":
+            assert row["label"] == max(labels, key=lambda l: float(row[l]))
+
+
+def test_table_is_readable_per_document(model_path, seed_paths):
+    result = classify(str(seed_paths[2]), "--model", str(model_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(seed_paths[2].name) and "paragraphs" in lines[0] and "%" in lines[0]
+    body = [l for l in lines[1:] if l.strip()]
+    n = len(read_paragraphs(seed_paths[2]))
+    assert len(body) == n
+    assert body[0].split()[0] == "0" and body[-1].split()[0] == str(n - 1)
+
+
+def read_paragraphs(path: Path):
+    from toolkit.reading import read_document
+
+    return read_document(str(path)).paragraphs
+
+
+def test_bad_files_are_reported_and_the_rest_written_atomically(model_path, seed_paths, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out.jsonl"
+    result = classify(str(seed_paths[0]), str(empty), str(binary), str(seed_paths[1]),
+                      "--model", str(model_path), "--output", str(out))
+    assert result.exit_code == 1
+    errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
+    assert errors == [f"error: {empty}: empty file", f"error: {binary}: binary file, not text"]
+    docs = [r["doc"] for r in jsonl(out.read_text(encoding="utf-8")) if r["record"] == "document"]
+    assert docs == [seed_paths[0].name, seed_paths[1].name]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_nothing_classified_leaves_an_existing_output_alone(model_path, tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    result = classify(str(tmp_path / "empty"), "--model", str(model_path), "--output", str(out))
+    assert result.exit_code == 1
+    assert "no .txt or .md files found" in result.stderr
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+
+
+def test_parallel_jobs_give_the_same_output(model_path, seeds_dir, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert classify(str(seeds_dir), "--model", str(model_path), "-o", str(one), "--jobs", "1").exit_code == 0
+    assert classify(str(seeds_dir), "--model", str(model_path), "-o", str(two), "--jobs", "2").exit_code == 0
+    assert one.read_text(encoding="utf-8") == two.read_text(encoding="utf-8")
+
+
+def test_missing_model_is_one_line_and_exit_one(tmp_path, seed_paths):
+    missing = tmp_path / "models" / "theme.skops"
+    out = subprocess.run(
+        [sys.executable, "-m", "toolkit", "classify", str(seed_paths[0]), "--model", str(missing)],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 1 and out.stdout == ""
+    assert out.stderr.strip().splitlines() == [
+        f"error: {missing}: no model there; train one with: toolkit train --labels labels.csv --model {missing}"
+    ]
+
+
+@pytest.fixture(scope="module")
+def small_labels_file(tmp_path_factory) -> Path:
+    rows = read_labels(REPO / "labels.csv").rows
+    keep = [r for i, r in enumerate(rows) if i % 6 == 0]
+    path = tmp_path_factory.mktemp("train") / "labels.csv"
+    write_labels(path, keep)
+    return path
+
+
+def test_train_writes_model_card_and_run_then_evaluate_and_show(small_labels_file, tmp_path, seed_paths):
+    model = tmp_path / "models" / "theme.skops"
+    experiments = tmp_path / "experiments"
+    fast = ["--set", "evaluation.folds=3", "--set", "evaluation.repeats=1"]
+    result = runner.invoke(app, ["train", "--labels", str(small_labels_file), "--model", str(model),
+                                 "--experiments", str(experiments), "--name", "small", *fast])
+    assert result.exit_code == 0, result.output
+    assert "grouped CV macro-F1" in result.stdout and "cue words" in result.stdout
+    runs = list(experiments.iterdir())
+    assert len(runs) == 1 and runs[0].name.endswith("-small")
+    card = json.loads(clf.card_path(model).read_text(encoding="utf-8"))
+    assert card["run"] == runs[0].name
+    metrics = json.loads((runs[0] / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics == json.loads(json.dumps(card["evaluation"]))
+    params = json.loads((runs[0] / "params.json").read_text(encoding="utf-8"))
+    assert params["evaluation.folds"] == 3 and params["features.analyzer"] == "both"
+    assert params["pipeline"]["classifier__C"] == clf.DEFAULT_CONFIG["model"]["C"]
+
+    # evaluate: the same figures as JSON
+    result = runner.invoke(app, ["evaluate", "--labels", str(small_labels_file), "--format", "json", *fast])
+    assert result.exit_code == 0, result.output
+    evaluated = json.loads(result.stdout)
+    assert {"macro_f1", "accuracy", "per_class", "confusion", "baselines", "seed_macro_f1"} <= set(evaluated)
+    assert evaluated["macro_f1"] == metrics["macro_f1"]  # same config, same seed: same figures
+    # evaluate --test: the saved model on a held-out coded file
+    result = runner.invoke(app, ["evaluate", "--test", str(small_labels_file), "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    assert "macro-F1" in result.stdout and "majority" in result.stdout
+
+    # model show: labels, training data, figures, 15 heaviest terms per theme
+    result = runner.invoke(app, ["model", "show", "--model", str(model), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["labels"] == card["labels"] and shown["training_data"]["rows"] == card["training_data"]["rows"]
+    assert set(shown["top_terms"]) == set(card["labels"]) and all(len(t) == 15 for t in shown["top_terms"].values())
+    result = runner.invoke(app, ["model", "show", "--model", str(model)])
+    assert result.exit_code == 0, result.output
+    for label in card["labels"]:
+        assert f"  {label}" in result.stdout
+    assert "heaviest terms" in result.stdout and "grouped CV" in result.stdout
+
+
+def test_failed_train_is_one_line_and_keeps_the_model(model_path, write_labels_file, tmp_path):
+    model = tmp_path / "theme.skops"
+    model.write_bytes(model_path.read_bytes())
+    clf.card_path(model).write_bytes(clf.card_path(model_path).read_bytes())
+    before = model.read_bytes()
+    labels = write_labels_file([("a", "合作社分红。", "industry"), ("b", "植树造林。", "ecology"), ("c", "养殖场扩建。", "industry")])
+    out = subprocess.run(
+        [sys.executable, "-m", "toolkit", "train", "--labels", str(labels), "--model", str(model), "--no-record"],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {labels}: ") and "'ecology' has 1 example" in lines[0]
+    assert model.read_bytes() == before
+
+
+def test_bad_format_and_bad_override_are_errors(model_path, seed_paths):
+    result = classify(str(seed_paths[0]), "--model", str(model_path), "--format", "xml")
+    assert isinstance(result.exception, ToolkitError) and "--format must be one of" in str(result.exception)
+    result = runner.invoke(app, ["evaluate", "--set", "model.C=zero"])
+    assert isinstance(result.exception, ToolkitError) and "model.C" in str(result.exception)
