@@ -11,14 +11,7 @@ from toolkit.cli._app import app
 from toolkit.errors import ToolkitError
 
 # Each module registers its commands on ``app``; none imports scikit-learn or jieba at import time.
-from toolkit.cli import labels  # noqa: E402,F401
-
-for _module in ("classify", "train", "evaluate", "model", "summarize", "experiments"):
-    try:
-        __import__(f"toolkit.cli.{_module}")
-    except ModuleNotFoundError as _exc:  # pragma: no cover - during development only
-        if _exc.name != f"toolkit.cli.{_module}":
-            raise
+from toolkit.cli import classify, evaluate, experiments, labels, model, summarize, train  # noqa: E402,F401
 
 
 def _version(value: bool) -> None:
