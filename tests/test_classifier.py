@@ -6,6 +6,7 @@ import hashlib
 import json
 import pickle
 import tomllib
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from toolkit import classifier as clf
+from toolkit import inspection, scoring, training
 from toolkit.errors import ToolkitError
 from toolkit.labels import read_labels
 
@@ -25,7 +27,7 @@ def shared_model(tmp_path_factory) -> Path:
     if "path" not in _SHARED:
         folder = tmp_path_factory.mktemp("shared-model")
         labels = read_labels(REPO / "labels.csv")
-        model = clf.fit(labels, clf.resolve_config())
+        model = clf.fit(labels, training.resolve_config())
         _SHARED["path"] = clf.save_model(model, folder / "theme.skops").path
     return _SHARED["path"]
 
@@ -40,14 +42,17 @@ def model(model_path):
     return clf.load_model(model_path)
 
 
+def copy_model(source: Path, target: Path) -> Path:
+    """A model and its card copied to ``target``, for a test to damage."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
+    clf.card_path(target).write_bytes(clf.card_path(source).read_bytes())
+    return target
+
+
 @pytest.fixture
 def model_copy(model_path, tmp_path) -> Path:
-    """The shared model and its card copied to a folder the test may damage."""
-    target = tmp_path / "models" / "theme.skops"
-    target.parent.mkdir()
-    target.write_bytes(model_path.read_bytes())
-    clf.card_path(target).write_bytes(clf.card_path(model_path).read_bytes())
-    return target
+    return copy_model(model_path, tmp_path / "models" / "theme.skops")
 
 
 def seed_paragraphs(seed_docs) -> list[str]:
@@ -64,7 +69,7 @@ def test_prepare_gives_simplified_words_without_punctuation(seed_docs):
     doc = seed_docs["000_80b299e3c5607492.txt"]  # Traditional script
     paragraph = doc.paragraphs[0]
     assert paragraph.text != paragraph.analysis_text
-    rows = clf.prepare([paragraph.analysis_text], "rjieba")
+    rows = scoring.prepare([paragraph.analysis_text], "rjieba")
     assert rows.shape == (1, 2)
     assert rows[0, 0] == paragraph.analysis_text
     words = rows[0, 1].split()
@@ -76,9 +81,9 @@ def test_prepare_gives_simplified_words_without_punctuation(seed_docs):
 
 def test_fast_scorer_reproduces_the_pipeline(model, seed_docs):
     texts = seed_paragraphs(seed_docs) + ["", "   ", "ABC  Def\t\tGH", "一", "😀 İstanbul 2.5万元"]
-    X = clf.prepare(texts, model.tokenizer)
-    scorer = model.scorer
-    assert scorer is not None
+    X = scoring.prepare(texts, model.tokenizer)
+    scorer = model.predictor.scorer
+    assert isinstance(scorer, scoring.FastScorer) and model.predictor.is_portable
     slow = model.pipeline.named_steps["features"].transform(X)
     fast = scorer.features(X)
     assert fast.shape == slow.shape
@@ -95,14 +100,14 @@ def test_every_classifier_saves_and_loads_with_only_allowed_types(write_labels_f
     rows = [r for r in read_labels(REPO / "labels.csv").rows][::5]
     path = write_labels_file([(r.doc, r.text, r.label) for r in rows])
     labels = read_labels(path)
-    for name in clf.CLASSIFIERS:
-        config = clf.resolve_config(None, [f"model.classifier={name}", "model.C=1.0"])
+    for name in training.CLASSIFIERS:
+        config = training.resolve_config(None, [f"model.classifier={name}", "model.C=1.0"])
         model = clf.fit(labels, config)
         saved = clf.save_model(model, tmp_path / name / "theme.skops")
         untrusted = set(sio.get_untrusted_types(file=saved.path))
         assert untrusted <= clf.ALLOWED_TYPES, name
         loaded = clf.load_model(saved.path)
-        texts = clf.analysis_texts(labels.texts[:50])
+        texts = scoring.analysis_texts(labels.texts[:50])
         np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts), atol=1e-6)
 
 
@@ -221,13 +226,93 @@ def test_skops_file_with_a_foreign_type_is_refused_and_runs_nothing(model, model
     assert marker.exists()
 
 
-def test_model_from_another_sklearn_version_asks_to_retrain(model_copy):
-    card_file = clf.card_path(model_copy)
+OLD_SKLEARN = "1.2.2"
+
+
+def _edit_schema(data: bytes, edit) -> bytes:
+    """A skops file with ``edit`` applied to its schema (the tree of objects it builds)."""
+    import io
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "schema.json":
+                schema = json.loads(content)
+                edit(schema)
+                content = json.dumps(schema).encode("utf-8")
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _states(node, cls: str | None = None):
+    """The attribute dicts of the objects a skops schema builds (of class ``cls`` only, if given)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _states(item, cls)
+    elif isinstance(node, dict):
+        if node.get("__loader__") == "ObjectNode" and cls in (None, node["__class__"]):
+            yield node["content"]["content"]
+        for value in node.values():
+            yield from _states(value, cls)
+
+
+def plant_sklearn_version(model: Path, version: str, edit=None) -> int:
+    """Make ``model`` look written by scikit-learn ``version`` (after ``edit`` of its schema, if any).
+
+    The card and every estimator's ``_sklearn_version`` in the file say so, and the card vouches
+    for the changed file. Returns how many estimators were changed.
+    """
+    changed = 0
+
+    def relabel(schema) -> None:
+        nonlocal changed
+        if edit is not None:
+            edit(schema)
+        for state in _states(schema):
+            if "_sklearn_version" in state:
+                state["_sklearn_version"]["content"] = json.dumps(version)
+                changed += 1
+
+    _vouch(model, _edit_schema(model.read_bytes(), relabel))
+    card_file = clf.card_path(model)
     card = json.loads(card_file.read_text(encoding="utf-8"))
-    card["versions"]["scikit-learn"] = "1.2.2"
+    card["versions"]["scikit-learn"] = version
     card_file.write_text(json.dumps(card), encoding="utf-8")
-    with pytest.raises(ToolkitError, match=r"trained with scikit-learn 1\.2\.2.*retrain it: toolkit train"):
+    return changed
+
+
+def test_model_from_another_sklearn_version_warns_once_and_still_classifies(model, model_copy, seed_docs):
+    import sklearn
+
+    assert plant_sklearn_version(model_copy, OLD_SKLEARN) >= 4  # pipeline, columns, 2 vectorizers, classifier
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = clf.load_model(model_copy)
+    # One warning of ours; scikit-learn's own, one per estimator, are not repeated on top of it.
+    assert [type(w.message) for w in caught] == [clf.ModelVersionWarning]
+    message = str(caught[0].message)
+    assert message.startswith(f"{model_copy}: trained with scikit-learn 1.2.2, running {sklearn.__version__}; results may differ")
+    assert message.endswith("retrain it with: toolkit train --labels labels.csv")
+    doc = seed_docs["004_54588f1784913c82.txt"]
+    assert clf.classify_document(doc, old).to_dict() == clf.classify_document(doc, model).to_dict()
+
+
+def test_model_another_sklearn_cannot_use_asks_to_retrain(model_copy):
+    """An older scikit-learn's model may lack state this one needs: loading fails, saying to retrain."""
+
+    def drop_coefficients(schema) -> None:
+        [state] = _states(schema, "LogisticRegression")
+        del state["coef_"]
+
+    plant_sklearn_version(model_copy, OLD_SKLEARN, edit=drop_coefficients)
+    with pytest.warns(clf.ModelVersionWarning), pytest.raises(ToolkitError) as failure:
         clf.load_model(model_copy)
+    message = str(failure.value)
+    assert message.startswith(f"{model_copy}: the model was trained with scikit-learn 1.2.2 and ")
+    assert "cannot use it (AttributeError: " in message and "coef_" in message
+    assert message.endswith("; retrain it with: toolkit train --labels labels.csv") and "\n" not in message
 
 
 def test_model_prepared_differently_asks_to_retrain(model_copy):
@@ -279,7 +364,7 @@ def test_document_shares_are_character_weighted_over_non_boilerplate(model, seed
 def test_without_other_label_boilerplate_goes_to_the_model(write_labels_file, seed_docs, tmp_path):
     rows = [r for r in read_labels(REPO / "labels.csv").rows if r.label in ("industry", "ecology")][:120]
     labels = read_labels(write_labels_file([(r.doc, r.text, r.label) for r in rows]))
-    model = clf.fit(labels, clf.resolve_config())
+    model = clf.fit(labels, training.resolve_config())
     doc = seed_docs["003_c57ee54164801b7a.txt"]
     result = clf.classify_document(doc, model)
     assert {p.label for p in result.paragraphs} <= {"industry", "ecology"}
@@ -300,7 +385,7 @@ def test_labels_come_from_the_data(write_labels_file, tmp_path):
         ])
     ]
     labels = read_labels(write_labels_file(rows + health))
-    model = clf.fit(labels, clf.resolve_config())
+    model = clf.fit(labels, training.resolve_config())
     assert "health" in model.classes
     saved = clf.save_model(model, tmp_path / "theme.skops")
     assert "health" in clf.load_model(saved.path).card["labels"]
@@ -324,7 +409,7 @@ def test_python_api(model_path, seed_paths):
 
 
 def test_top_terms_are_the_heaviest_weights(model):
-    terms = clf.top_terms(model, 15)
+    terms = inspection.top_terms(model, 15)
     assert list(terms) == model.classes
     coef = model.pipeline.named_steps["classifier"].coef_
     names = list(model.pipeline.named_steps["features"].get_feature_names_out())
@@ -344,13 +429,13 @@ def test_top_terms_are_the_heaviest_weights(model):
 
 def test_default_config_file_matches_the_built_in_defaults():
     shipped = tomllib.loads((REPO / "experiments" / "configs" / "default.toml").read_text(encoding="utf-8"))
-    assert shipped == clf.DEFAULT_CONFIG
+    assert shipped == training.DEFAULT_CONFIG
     for path in (REPO / "experiments" / "configs").glob("*.toml"):
-        clf.resolve_config(path)  # every shipped config is valid
+        training.resolve_config(path)  # every shipped config is valid
 
 
 def test_config_overrides_and_their_errors(tmp_path):
-    config = clf.resolve_config(None, ["model.C=2.5", "features.analyzer=char", "features.char_ngram_range=[2, 3]"])
+    config = training.resolve_config(None, ["model.C=2.5", "features.analyzer=char", "features.char_ngram_range=[2, 3]"])
     assert config["model"]["C"] == 2.5 and config["features"]["analyzer"] == "char"
     assert config["features"]["char_ngram_range"] == [2, 3]
     for bad, message in [
@@ -361,7 +446,7 @@ def test_config_overrides_and_their_errors(tmp_path):
         ("features.tokeniser=jieba", "tokeniser"),
     ]:
         with pytest.raises(ToolkitError, match=message):
-            clf.resolve_config(None, [bad])
+            training.resolve_config(None, [bad])
 
 
 @pytest.mark.parametrize(
@@ -377,6 +462,6 @@ def test_failed_training_leaves_the_model_untouched(model_copy, write_labels_fil
     before = model_copy.read_bytes(), clf.card_path(model_copy).read_bytes()
     path = write_labels_file(rows)
     with pytest.raises(ToolkitError, match=message):
-        clf.train_model(path, model_copy, record=False)
+        training.train_model(path, model_copy, record=False)
     assert (model_copy.read_bytes(), clf.card_path(model_copy).read_bytes()) == before
     assert sorted(p.name for p in model_copy.parent.iterdir()) == ["theme.card.json", "theme.skops"]

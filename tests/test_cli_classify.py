@@ -14,11 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit import classifier as clf
+from toolkit import training
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
 from toolkit.labels import read_labels, write_labels
 
-from tests.test_classifier import shared_model
+from tests.test_classifier import OLD_SKLEARN, copy_model, plant_sklearn_version, shared_model
 
 REPO = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -138,6 +139,24 @@ def test_missing_model_is_one_line_and_exit_one(tmp_path, seed_paths):
     ]
 
 
+def test_model_from_another_sklearn_version_is_one_warning_line(model_path, seed_paths, tmp_path):
+    import sklearn
+
+    model = copy_model(model_path, tmp_path / "models" / "theme.skops")
+    plant_sklearn_version(model, OLD_SKLEARN)
+    out = subprocess.run(
+        [sys.executable, "-m", "toolkit", "classify", *map(str, seed_paths[:2]), "--model", str(model),
+         "--format", "jsonl", "--jobs", "2"],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    [line] = out.stderr.splitlines()
+    assert line.startswith(f"warning: {model}: trained with scikit-learn {OLD_SKLEARN}, running {sklearn.__version__}; ")
+    assert line.endswith("retrain it with: toolkit train --labels labels.csv")
+    documents = [r["doc"] for r in jsonl(out.stdout) if r["record"] == "document"]
+    assert documents == [p.name for p in seed_paths[:2]]
+
+
 @pytest.fixture(scope="module")
 def small_labels_file(tmp_path_factory) -> Path:
     rows = read_labels(REPO / "labels.csv").rows
@@ -163,7 +182,7 @@ def test_train_writes_model_card_and_run_then_evaluate_and_show(small_labels_fil
     assert metrics == json.loads(json.dumps(card["evaluation"]))
     params = json.loads((runs[0] / "params.json").read_text(encoding="utf-8"))
     assert params["evaluation.folds"] == 3 and params["features.analyzer"] == "both"
-    assert params["pipeline"]["classifier__C"] == clf.DEFAULT_CONFIG["model"]["C"]
+    assert params["pipeline"]["classifier__C"] == training.DEFAULT_CONFIG["model"]["C"]
 
     # evaluate: the same figures as JSON
     result = runner.invoke(app, ["evaluate", "--labels", str(small_labels_file), "--format", "json", *fast])
@@ -190,9 +209,7 @@ def test_train_writes_model_card_and_run_then_evaluate_and_show(small_labels_fil
 
 
 def test_failed_train_is_one_line_and_keeps_the_model(model_path, write_labels_file, tmp_path):
-    model = tmp_path / "theme.skops"
-    model.write_bytes(model_path.read_bytes())
-    clf.card_path(model).write_bytes(clf.card_path(model_path).read_bytes())
+    model = copy_model(model_path, tmp_path / "theme.skops")
     before = model.read_bytes()
     labels = write_labels_file([("a", "合作社分红。", "industry"), ("b", "植树造林。", "ecology"), ("c", "养殖场扩建。", "industry")])
     out = subprocess.run(
@@ -210,3 +227,20 @@ def test_bad_format_and_bad_override_are_errors(model_path, seed_paths):
     assert isinstance(result.exception, ToolkitError) and "--format must be one of" in str(result.exception)
     result = runner.invoke(app, ["evaluate", "--set", "model.C=zero"])
     assert isinstance(result.exception, ToolkitError) and "model.C" in str(result.exception)
+
+
+def test_bad_config_is_a_one_line_error_naming_the_key_or_file(tmp_path):
+    bad_toml = tmp_path / "bad.toml"
+    bad_toml.write_text("[model]\nC = \n", encoding="utf-8")
+    labels = tmp_path / "none.csv"  # never read: the configuration is checked first
+    model = tmp_path / "theme.skops"
+    for args, named, why in [
+        (["--set", "model.C=abc"], "--set model.C=abc", "model.C should be a number"),
+        (["--set", "features.analyser=char"], "--set features.analyser=char", "did you mean 'features.analyzer'?"),
+        (["--config", str(bad_toml)], str(bad_toml), "not valid TOML"),
+    ]:
+        result = runner.invoke(app, ["train", "--labels", str(labels), "--model", str(model), "--no-record", *args])
+        assert isinstance(result.exception, ToolkitError), result.output
+        message = str(result.exception)
+        assert message.startswith(f"{named}: ") and why in message and "\n" not in message
+    assert not model.exists()

@@ -224,3 +224,50 @@ def test_compare_refuses_different_labels_files_in_one_line(runs):
 def test_compare_rejects_a_bad_format(runs):
     result = invoke("compare", "latest~1", "latest", "--root", str(runs["root"]), "--format", "xml")
     assert result.exit_code == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Review fixes (issue 5)
+
+
+def test_compare_refuses_a_run_against_itself(runs):
+    root, both = str(runs["root"]), runs["paths"]["both"].name
+    alone = invoke("compare", "latest", "--root", root)  # B defaults to latest
+    assert alone.exit_code == 1 and isinstance(alone.exception, ToolkitError)
+    message = str(alone.exception)
+    assert "\n" not in message and message.startswith(f"A and B are the same run ({runs['paths']['edited'].name})")
+    same = invoke("compare", both, both[:14], "--root", root)  # its id and a prefix of it
+    assert same.exit_code == 1 and "same run" in str(same.exception)
+
+
+def test_compare_resamples_documents_by_default_and_leaves_settings_out_of_the_metrics(runs):
+    word, both = runs["paths"]["word"].name, runs["paths"]["both"].name
+    result = invoke("compare", word, both, "--root", str(runs["root"]), "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "2000 resamples of documents (30), seed 0" in result.stdout
+    assert "seed rows (300 paragraphs from real articles" in result.stdout
+    metrics = md_tables(result.stdout)[1]
+    assert metrics[0] == ["metric", "A", "B", "change"]
+    names = {row[0] for row in metrics[1:]}
+    assert {"macro_f1", "accuracy", "seed_macro_f1", "cv.macro_f1_std"} <= names
+    assert not names & {"rows", "seed_rows", "cv.folds", "cv.repeats", "cv.seed"}
+    by_paragraph = invoke("compare", word, both, "--root", str(runs["root"]), "--resample", "paragraph")
+    assert "2000 resamples of paragraphs, seed 0" in by_paragraph.stdout
+
+
+def test_run_help_lists_every_accepted_form_for_a_and_b():
+    import typer.main
+
+    group = typer.main.get_command(app).commands["experiments"]
+    for command, params in (("compare", ("a", "b")), ("show", ("run",))):
+        helps = {p.name: p.help for p in group.commands[command].params}
+        for name in params:
+            for form in ("run id", "unique id prefix", "run directory", "run name", "latest", "latest~N"):
+                assert form in helps[name], (command, name, helps[name])
+
+
+def test_a_file_given_as_root_is_not_a_directory(tmp_path):
+    a_file = tmp_path / "experiments.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = invoke("list", "--root", str(a_file))
+    assert result.exit_code == 1 and "experiments.txt: not a directory" in str(result.exception)

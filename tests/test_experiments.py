@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precisio
 from toolkit import experiments as ex
 from toolkit.errors import ToolkitError
 from toolkit.files import sha256_file
-from toolkit.labels import read_labels
+from toolkit.labels import LabelSet, read_labels
 
 THEMES = ("industry", "governance", "talent", "ecology", "other")
 CUES = {"industry": "合作社", "governance": "村规民约", "talent": "返乡青年", "ecology": "梭梭林", "other": "责任编辑"}
@@ -762,3 +763,199 @@ def test_terminal_tables_print_values_that_look_like_markup_verbatim():
     ex.print_report(report, Console(file=buffer, width=120))
     out = buffer.getvalue()
     assert "[1, 3]" in out and "[bold]x[/bold]" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Review fixes (issue 5): pairing, verdict reasons, same run, settings, seed rows, resampling
+
+
+def with_duplicates(labels, copies) -> LabelSet:
+    """``labels`` with the rows at ``copies`` coded again at the end of the file, verbatim."""
+    last = max(r.row for r in labels.rows)
+    extra = tuple(replace(labels.rows[i], row=last + 1 + k) for k, i in enumerate(copies))
+    return LabelSet(labels.path, labels.rows + extra, labels.sha256)
+
+
+def class_f1_changes(gold, a, b) -> dict[str, float]:
+    classes = sorted(set(gold))
+    fa = f1_score(gold, a, labels=classes, average=None, zero_division=0)
+    fb = f1_score(gold, b, labels=classes, average=None, zero_division=0)
+    return {c: float(y - x) for c, x, y in zip(classes, fa, fb)}
+
+
+CANNED = ("rarer themes", "common themes", "rare themes", "too few articles")
+
+
+def test_rows_coded_twice_in_one_file_are_paired_row_by_row(labels, root):
+    doubled = with_duplicates(labels, [0, 1, 2])
+    a = errors_of(doubled, {300, 301, 302})  # A is wrong on the three second copies only
+    b = list(doubled.labels)
+    result = ex.compare_runs(ex.load_run(record(root, doubled, a, name="a")),
+                             ex.load_run(record(root, doubled, b, name="b")), resample="paragraph")
+    assert result["labels"]["paired"] == result["paired"]["paragraphs"] == 303
+    assert result["labels"]["paired_by"] == "row"
+    assert result["labels"]["left_out_a"] == result["labels"]["left_out_b"] == 0
+    mc = result["paired"]["mcnemar"]
+    assert (mc["b_only_correct"], mc["a_only_correct"], mc["both_correct"]) == (3, 0, 300)
+    assert result["paired"]["macro_f1_a"] == pytest.approx(f1_score(doubled.labels, a, average="macro"))
+
+
+def test_different_files_pair_repeated_paragraphs_by_occurrence_and_say_what_was_left_out(labels, root, tmp_path):
+    newer = read_labels(write_labels(tmp_path / "labels2.csv", extra=10))
+    a_labels = with_duplicates(labels, [0, 0])  # the first paragraph three times: 302 rows
+    b_labels = with_duplicates(newer, [0])  # twice, and ten new paragraphs: 311 rows
+    run_a = ex.load_run(record(root, a_labels, a_labels.labels, name="a"))
+    run_b = ex.load_run(record(root, b_labels, b_labels.labels, name="b"))
+    with pytest.raises(ToolkitError, match="compares the 301 paragraphs"):
+        ex.compare_runs(run_a, run_b)
+    result = ex.compare_runs(run_a, run_b, allow_different_labels=True)
+    assert result["labels"]["paired_by"] == "text"
+    assert result["paired"]["paragraphs"] == result["labels"]["paired"] == 301
+    assert (result["labels"]["left_out_a"], result["labels"]["left_out_b"]) == (1, 10)
+    lines = [line for b in ex.comparison_report(result) if isinstance(b, ex.Lines) for line in b.lines]
+    assert any("left out: 1 of A's 302 rows and 10 of B's 311" in line for line in lines), lines
+
+
+def test_the_verdict_names_the_classes_whose_f1_moved_most(labels, root):
+    # A calls every talent paragraph ecology; B gets 20 of them right and breaks 20 others:
+    # as many fixed as broken, so McNemar sees nothing, while macro-F1 rises with talent's F1.
+    talent = [i for i, r in enumerate(labels.rows) if r.label == "talent"]
+    others = [i for i, r in enumerate(labels.rows) if r.label not in ("talent", "governance")]
+    a = [("ecology" if r.label == "talent" else r.label) for r in labels.rows]
+    b = list(a)
+    for i in talent[::3]:
+        b[i] = "talent"
+    for i in others[::9][:20]:
+        b[i] = wrong(b[i])
+    assert sum(x != y for x, y in zip(a, b)) == 40
+    result = ex.compare_runs(ex.load_run(record(root, labels, a, name="a")),
+                             ex.load_run(record(root, labels, b, name="b")))
+    changes = class_f1_changes(labels.labels, a, b)
+    top = max(changes, key=lambda c: abs(changes[c]))
+    assert top == "talent" and result["paired"]["mcnemar"]["p"] == pytest.approx(1.0)
+    assert result["verdict"] == "mixed"
+    assert f"F1 moved most in talent ({changes['talent']:+.3f})" in result["summary"], result["summary"]
+    assert not any(phrase in result["summary"] for phrase in CANNED)
+
+    better = ex.compare_runs(*(ex.load_run(record(root, labels, p, name=n)) for p, n in
+                               zip(better_pair(labels), ("c", "d"))))
+    assert better["verdict"] == "better" and "F1 moved most in " in better["summary"]
+    assert not any(phrase in better["summary"] for phrase in CANNED)
+
+
+def test_a_gain_inside_two_articles_names_how_many_documents_changed(labels, root):
+    in_two = {i for i, r in enumerate(labels.rows) if r.doc in ("article-00.txt", "article-01.txt")}
+    a = errors_of(labels, in_two | set(range(25, 300, 7)))
+    b = errors_of(labels, set(range(25, 300, 7)) - in_two)
+    result = ex.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b)),
+                             resample="doc")
+    assert result["verdict"] == "mixed"
+    assert "the paragraphs that changed lie in 2 of 30 documents" in result["summary"], result["summary"]
+    assert not any(phrase in result["summary"] for phrase in CANNED)
+
+
+def test_a_run_is_not_compared_with_itself(labels, root):
+    path = record(root, labels, labels.labels)
+    with pytest.raises(ToolkitError, match=rf"^A and B are the same run \({re.escape(path.name)}\)"):
+        ex.compare_runs(ex.load_run(path), ex.load_run(path))
+
+
+def test_documents_are_resampled_by_default(labels, root):
+    a, b = better_pair(labels)
+    result = ex.compare_runs(ex.load_run(record(root, labels, a, name="a")),
+                             ex.load_run(record(root, labels, b, name="b")))
+    assert result["paired"]["resample"] == "doc" and result["paired"]["units"] == 30
+    assert result["verdict"] == "better"
+
+
+SETTINGS = {"rows", "seed_rows", "cv.folds", "cv.repeats", "cv.seed"}
+
+
+def test_the_metrics_leave_settings_out_and_a_single_repeat_has_no_spread(labels, root):
+    a, b = better_pair(labels)
+    one_repeat = metrics_for(labels, b)
+    one_repeat.update(rows=300, seed_rows=300)
+    one_repeat["cv"] = {"folds": 5, "repeats": 1, "seed": 0, "macro_f1_std": 0.0}
+    run_a = ex.load_run(record(root, labels, a, name="a"))
+    run_b = ex.load_run(ex.record_run(root, "b", params=params_for(), metrics=one_repeat,
+                                      predictions=predictions_for(labels, b), labels=labels, model_path=None,
+                                      duration_s=1.0))
+    result = ex.compare_runs(run_a, run_b)
+    names = {m["metric"] for m in result["metrics"]}
+    assert "macro_f1" in names and "seed_macro_f1" in names
+    assert not names & SETTINGS and not any(n.endswith(".support") for n in names)
+    assert "cv.macro_f1_std" not in names  # B ran one repeat: its 0.0 is no spread
+    both_repeated = ex.compare_runs(run_a, ex.load_run(record(root, labels, b, name="c")))
+    spread = next(m for m in both_repeated["metrics"] if m["metric"] == "cv.macro_f1_std")
+    assert spread["a"] == spread["b"] == 0.021
+
+
+def test_seed_rows_get_their_own_paired_test(tmp_path, root):
+    labels = read_labels(write_labels(tmp_path / "labels.csv", extra=60))  # 60 team-written paragraphs
+    seed = [i for i, r in enumerate(labels.rows) if not r.doc.startswith("written-")]
+    written = [i for i, r in enumerate(labels.rows) if r.doc.startswith("written-")]
+    assert (len(seed), len(written)) == (300, 60)
+    seed_errors = set(seed[::10])
+    # B fixes 30 written paragraphs and nothing on the seed rows: better overall, no change on seeds.
+    a = errors_of(labels, seed_errors | set(written[:30]))
+    b = errors_of(labels, seed_errors)
+    result = ex.compare_runs(ex.load_run(record(root, labels, a, name="a")),
+                             ex.load_run(record(root, labels, b, name="b")))
+    seeds = result["paired_seed"]
+    assert seeds["paragraphs"] == 300 and seeds["difference"] == 0.0 and seeds["ci"] == [0.0, 0.0]
+    assert result["paired"]["difference"] > 0
+
+    # B fixes seed paragraphs: the seed figure moves, and its interval is its own.
+    c = errors_of(labels, set(seed[::5]))
+    d = errors_of(labels, set(seed[::10]))
+    result = ex.compare_runs(ex.load_run(record(root, labels, c, name="c")),
+                             ex.load_run(record(root, labels, d, name="d")))
+    seeds = result["paired_seed"]
+    gold = [labels.labels[i] for i in seed]
+    assert seeds["macro_f1_a"] == pytest.approx(f1_score(gold, [c[i] for i in seed], average="macro"))
+    assert seeds["macro_f1_b"] == pytest.approx(f1_score(gold, [d[i] for i in seed], average="macro"))
+    assert seeds["ci"][0] > 0 and seeds["resample"] == "doc" and seeds["units"] == 30
+    lines = [line for blk in ex.comparison_report(result) if isinstance(blk, ex.Lines) for line in blk.lines]
+    assert any(line.startswith("seed rows (300 paragraphs from real articles") and
+               f"change {seeds['difference']:+.3f}" in line for line in lines), lines
+
+
+def test_one_library_versions_and_one_json_safe(labels, root):
+    from importlib.metadata import version
+
+    from toolkit import provenance
+
+    assert ex.library_versions is provenance.library_versions
+    versions = provenance.library_versions()
+    assert set(versions) == {"python", "toolkit", "scikit-learn", "numpy", "scipy", "skops", "joblib", "jieba",
+                             "rjieba", "opencc", "charset-normalizer", "typer"}
+    for package in set(versions) - {"python", "toolkit"}:
+        assert versions[package] == version(package)
+    info = json.loads((record(root, labels, labels.labels) / "run.json").read_text(encoding="utf-8"))
+    assert info["versions"] == versions
+
+    class Estimator:
+        def __repr__(self):
+            return "Estimator(C=1.0)"
+
+    assert provenance.json_safe({
+        "f": np.float64(0.5), "i": np.int64(3), "nan": float("nan"), "path": Path("models") / "x.skops",
+        "dtype": np.float64, "set": {"b", "c", "a"}, "pair": (1, "x"), "array": np.array([[1, 2]]),
+        "flag": np.bool_(True), 4: None, "estimator": Estimator(),
+    }) == {
+        "f": 0.5, "i": 3, "nan": None, "path": str(Path("models") / "x.skops"), "dtype": "numpy.float64",
+        "set": ["a", "b", "c"], "pair": [1, "x"], "array": [[1, 2]], "flag": True, "4": None,
+        "estimator": "Estimator(C=1.0)",
+    }
+
+
+def test_messages_count_runs_in_the_right_number(labels, root, tmp_path):
+    record(root, labels, labels.labels)
+    with pytest.raises(ToolkitError, match=r"^nope: no such run in .* \(1 run; "):
+        ex.resolve_run(root, "nope")
+    with pytest.raises(ToolkitError, match=r"^latest~1: .* holds 1 run$"):
+        ex.resolve_run(root, "latest~1")
+    a_file = tmp_path / "runs.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"runs\.txt: not a directory"):
+        ex.list_runs(a_file)

@@ -41,3 +41,16 @@ def test_directory_is_never_merged_into_an_existing_one(tmp_path):
             (d / "x").write_text("1", encoding="utf-8")
     assert [p.name for p in (tmp_path / "run").iterdir()] == ["metrics.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_unwritable_targets_are_one_line_errors(tmp_path):
+    from toolkit.errors import ToolkitError
+
+    with pytest.raises(ToolkitError, match="is a directory"):
+        atomic_write_text(tmp_path, "x")
+    (tmp_path / "a.csv").write_text("x", encoding="utf-8")
+    with pytest.raises(ToolkitError, match=r"a\.csv/x/out\.csv: cannot write here"):
+        atomic_write_text(tmp_path / "a.csv" / "x" / "out.csv", "y")
+    with pytest.raises(ToolkitError, match="cannot create a directory here"):
+        with atomic_directory(tmp_path / "a.csv" / "run"):
+            pass

@@ -123,10 +123,15 @@ def cue_predict(texts: Sequence[str], classes: Sequence[str], fallback: str) -> 
     return out
 
 
+def _majority(counts: Counter) -> str:
+    """The commonest label; ties go to the first in sorted order, whatever order the rows came in."""
+    return max(sorted(counts), key=lambda label: counts[label])
+
+
 def _fallback(classes: Sequence[str], counts: Counter) -> str:
     from toolkit.classifier import OTHER
 
-    return OTHER if OTHER in classes else counts.most_common(1)[0][0]
+    return OTHER if OTHER in classes else _majority(counts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,7 +194,7 @@ def cross_validate(labels, config: dict, jobs: int = 1) -> Evaluation:
     import numpy as np
     from joblib import Parallel, delayed
 
-    from toolkit.classifier import analysis_texts, prepare
+    from toolkit.scoring import analysis_texts, prepare
 
     ev = config["evaluation"]
     classes = labels.classes
@@ -208,12 +213,10 @@ def cross_validate(labels, config: dict, jobs: int = 1) -> Evaluation:
     for (r, train, test), (_, proba) in zip(splits, results):
         per_repeat[r, test] = proba
         if r == 0:
-            counts = Counter(y[train])
-            top = max(sorted(counts), key=lambda c: counts[c])
-            majority[test] = top
-    repeat_f1 = [macro_f1(y, [classes[i] for i in per_repeat[r].argmax(axis=1)], classes) for r in range(repeats)]
+            majority[test] = _majority(Counter(y[train]))
+    repeat_f1 = [macro_f1(y, _most_probable(per_repeat[r], classes), classes) for r in range(repeats)]
     mean_proba = per_repeat.mean(axis=0)
-    predicted = [classes[i] for i in mean_proba.argmax(axis=1)]
+    predicted = _most_probable(mean_proba, classes)
 
     metrics = _report(labels.rows, list(y), predicted, classes, list(majority), Counter(labels.labels))
     metrics["cv"] = {
@@ -224,17 +227,20 @@ def cross_validate(labels, config: dict, jobs: int = 1) -> Evaluation:
         "macro_f1_std": round(float(np.std(repeat_f1)), 4),
         "repeat_macro_f1": [round(v, 4) for v in repeat_f1],
     }
-    predictions = [
-        {
-            "row": row.row,
-            "doc": row.doc,
-            "label": row.label,
-            "predicted": predicted[i],
-            "confidence": round(float(mean_proba[i].max()), 4),
-        }
-        for i, row in enumerate(labels.rows)
+    return Evaluation(metrics, _prediction_records(labels.rows, predicted, mean_proba))
+
+
+def _most_probable(proba, classes: Sequence[str]) -> list[str]:
+    return [classes[i] for i in proba.argmax(axis=1)]
+
+
+def _prediction_records(rows, predicted: Sequence[str], proba) -> list[dict]:
+    """One record per labelled row, as :func:`toolkit.experiments.record_run` stores them."""
+    return [
+        {"row": r.row, "doc": r.doc, "label": r.label, "predicted": predicted[i],
+         "confidence": round(float(proba[i].max()), 4)}
+        for i, r in enumerate(rows)
     ]
-    return Evaluation(metrics, predictions)
 
 
 def _report(rows, y_true, y_pred, classes, majority_pred, train_counts: Counter) -> dict:
@@ -260,24 +266,19 @@ def evaluate_model(model, labels) -> Evaluation:
     Rows are coded as paragraphs by the model itself (no boilerplate short cut: a test row has
     no page around it to tell what kind of block it was).
     """
-    from toolkit.classifier import analysis_texts
+    from toolkit.scoring import analysis_texts
 
     trained = Counter(model.card.get("labels", {}))
     unknown = sorted(set(labels.classes) - set(model.classes))
     classes = sorted(set(model.classes) | set(labels.classes))
     proba = model.predict_proba(analysis_texts(labels.texts))
-    predicted = [model.classes[i] for i in proba.argmax(axis=1)]
-    top = max(sorted(trained), key=lambda c: trained[c]) if trained else labels.classes[0]
+    predicted = _most_probable(proba, model.classes)
+    top = _majority(trained) if trained else labels.classes[0]
     metrics = _report(labels.rows, labels.labels, predicted, classes, [top] * len(predicted), trained or Counter(labels.labels))
     metrics["cv"] = None
     metrics["test"] = {"path": str(labels.path), "sha256": labels.sha256, "model": str(model.path),
                        "labels_unknown_to_model": unknown}
-    predictions = [
-        {"row": r.row, "doc": r.doc, "label": r.label, "predicted": predicted[i],
-         "confidence": round(float(proba[i].max()), 4)}
-        for i, r in enumerate(labels.rows)
-    ]
-    return Evaluation(metrics, predictions)
+    return Evaluation(metrics, _prediction_records(labels.rows, predicted, proba))
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,6 +287,19 @@ def evaluate_model(model, labels) -> Evaluation:
 
 def _fmt(value) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def headline(metrics: dict) -> str:
+    """The figures that say whether a model is worth using, on one line (``toolkit train``, ``model show``)."""
+    f1 = f"macro-F1 {_fmt(metrics['macro_f1'])}"
+    cv = metrics.get("cv")
+    if cv:
+        f1 = f"grouped CV {f1} (std {_fmt(cv['macro_f1_std'])})"
+    baselines = metrics["baselines"]
+    return (
+        f"{f1}, accuracy {_fmt(metrics['accuracy'])}; seed rows macro-F1 {_fmt(metrics.get('seed_macro_f1'))}; "
+        f"baselines: majority {_fmt(baselines['majority']['macro_f1'])}, cue words {_fmt(baselines['cue_words']['macro_f1'])}"
+    )
 
 
 def report_text(metrics: dict) -> str:
@@ -332,14 +346,14 @@ def report_text(metrics: dict) -> str:
 
 def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides=(), jobs: int = 1) -> Evaluation:
     """What ``toolkit evaluate`` does: cross-validate a configuration, or score a model on ``test``."""
-    from toolkit.classifier import default_model_path, load_model, resolve_config
+    from toolkit.classifier import load_model
     from toolkit.labels import read_labels
+    from toolkit.training import resolve_config
 
     if test is not None:
         if config is not None or overrides:
             raise ToolkitError("--config and --set choose what to cross-validate; with --test the saved model is scored")
-        loaded = load_model(model if model is not None else default_model_path())
-        return evaluate_model(loaded, read_test_labels(test))
+        return evaluate_model(load_model(model), read_test_labels(test))
     settings = resolve_config(config, overrides)
     return cross_validate(read_labels(labels_path), settings, jobs=jobs)
 

@@ -1,22 +1,28 @@
 """Extractive abstracts and keywords: summarisers behind one small interface, as sumy does it.
 
-A summary quotes the article: every sentence is a span of a body paragraph's display text,
+A summary quotes the article: every unit it offers is a span of a body paragraph's display text,
 returned in document order, so a researcher can cite it. Headings, captions, bylines, navigation,
-copyright lines and link lists are never candidates (their paragraph kind says so), nor is a
-sentence that still holds a garbled run, nor a fragment too short to stand alone.
+copyright lines and link lists are never candidates (their paragraph kind says so), nor is a unit
+that still holds a garbled run, nor a fragment too short to stand alone.
+
+A unit is a sentence, except around quotations, because a quote cut in pieces misquotes: the
+sentences of one “…” quotation form one unit, a short attribution after the closing mark
+(…王力说。) belongs to its quote, and a bare attribution or a unit whose quotation marks do not
+balance is never offered (see :func:`summary_units`).
 
 Ranking works on the *analysis* form (Simplified script, jieba words with the domain dictionary,
 stop words out), so that a Traditional article ranks exactly like its Simplified twin while its
 summary stays Traditional.
 
-TextRank follows textrank4zh, the reference the design names: sentence similarity is the number
-of distinct words two sentences share divided by ``log|s1| + log|s2|`` (its diagonal included),
-and networkx's PageRank runs on that graph; given the same words, the scores here equal its
-scores. textrank4zh fills a dense n×n matrix with a Python double loop, O(n²); here the graph is
-never written out (see :class:`SentenceGraph`), so the cost grows linearly with the length of
+TextRank follows textrank4zh, the reference the design names: similarity of two units is the
+number of distinct words they share divided by ``log|s1| + log|s2|`` (its diagonal included), and
+networkx's PageRank runs on that graph; given the same units and words, the scores here equal
+its scores. textrank4zh fills a dense n×n matrix with a Python double loop, O(n²); here the graph
+is never written out (see :class:`SentenceGraph`), so the cost grows linearly with the length of
 the document, measured in bench/summarize.py.
 
-Keywords are TextRank over word co-occurrence on POS-filtered words, as in textrank4zh, with
+Keywords are TextRank over the co-occurrence of POS-filtered words within a sentence, as
+textrank4zh builds it with ``edge_source='all_filters'`` (see :func:`keyword_graph`), with
 keyphrases made of keywords that stand together at least twice. They are reported in the
 document's own script too.
 """
@@ -35,13 +41,23 @@ from toolkit.document import BODY, HEADING, Document, Sentence
 
 DEFAULT_SENTENCES = 3
 DEFAULT_KEYWORDS = 10
-#: Fewer Han/alphanumeric characters than this is a fragment (王力说。, 管理从“紧”。), not a sentence.
+#: Fewer Han/alphanumeric characters than this is a fragment (好。, 管理从“紧”。), not a sentence.
 MIN_SENTENCE_CHARS = 8
+#: An attribution longer than this is a sentence of its own, not a tag on a quote.
+MAX_ATTRIBUTION_CHARS = 40
 
 _CONTENT_CHAR = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _ALL_HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z\-]+$")
+#: Quotation marks that open and close a quotation; 「」 is how Traditional reposts write “”.
+_OPENING, _CLOSING = "“「", "”」"
+_QUOTE_MARKS = re.compile(r"[“”「」]")
+#: A sentence that only says who spoke: it ends in a speech verb (说, 介绍, 透露, 告诉记者 …).
+_ATTRIBUTION = re.compile(
+    r"(?:(?:说|說|讲|講|介绍|介紹|透露|表示|指出|坦言|强调|強調|感慨|感叹|感嘆|回忆|回憶|称|稱|表态|表態)(?:说|說|道)?"
+    r"|(?:笑|问|問|答|叹|嘆)道|(?:告诉|告訴)[^，,。！？!?]{0,12}?(?:记者|記者))[。！!]?$"
+)
 
 #: Tags that never carry content for similarity: punctuation, numerals, measure words.
 _NON_TERM_TAGS = frozenset({"x", "m", "mq", "q", "w"})
@@ -57,14 +73,18 @@ _PLACE_SUFFIXES = frozenset({"镇", "乡", "村", "旗", "县", "区", "市", "�
 
 @dataclass(frozen=True)
 class ScoredSentence:
-    """One chosen sentence, quoted verbatim, and where it stands in the document.
+    """One chosen unit, quoted verbatim, and where it stands in the document.
 
-    ``score`` is the sentence's PageRank relative to the average candidate (1.0 = average), so
-    scores read the same in short and long articles; ``rank`` is 1 for the most central one.
+    A unit is one sentence (``sentence == last_sentence``) or a quotation of several sentences
+    with its attribution; ``sentence`` and ``last_sentence`` index the paragraph's sentences,
+    ``start`` and ``end`` its text. ``score`` is the unit's PageRank relative to the average
+    candidate (1.0 = average), so scores read the same in short and long articles; ``rank`` is 1
+    for the most central one.
     """
 
     paragraph: int
     sentence: int
+    last_sentence: int
     start: int
     end: int
     text: str
@@ -87,7 +107,7 @@ class Keyword:
 
 @dataclass
 class Summary:
-    document: str
+    doc: str
     method: str
     candidates: int
     sentences: list[ScoredSentence] = field(default_factory=list)
@@ -112,27 +132,43 @@ _NOT_TERM, _TERM, _KEYWORD = 0, 1, 2
 
 
 @dataclass
-class Unit:
-    """A sentence the summariser may read: its display form, analysis words and tags."""
+class Words:
+    """A readable sentence's words: analysis (Simplified) form, display form, and what each may be."""
 
     sentence: Sentence
-    index: int  # position within its paragraph's sentences
-    candidate: bool
-    words: list[str]  # analysis (Simplified) words, white space dropped
-    tags: list[str]
+    words: list[str]  # white space dropped
     display: list[str]  # the same words as the document wrote them
     kinds: list[int]  # per word: not a term, a term, a term that may be a keyword
-    terms: list[str]  # words that count for similarity, duplicates kept (textrank4zh's |s|)
+
+    @property
+    def terms(self) -> list[str]:
+        """Words that count for similarity, duplicates kept (textrank4zh's |s|)."""
+        return [w for w, k in zip(self.words, self.kinds) if k]
+
+
+@dataclass
+class Unit:
+    """What a summary may quote: a span of one body paragraph, from sentence ``first`` to ``last``."""
+
+    paragraph: int
+    first: int
+    last: int
+    start: int
+    end: int
+    text: str
+    candidate: bool
+    terms: list[str]  # of all its sentences, duplicates kept; empty for a non-candidate
 
 
 @dataclass
 class Analysis:
-    """All readable sentences of a document (body and headings), in order, tokenised once.
+    """A document's readable sentences (body and headings) tokenised once, and its summary units.
 
     Headings feed keywords (they are the article's own words) but are never quoted.
     """
 
     document: Document
+    sentences: list[Words]
     units: list[Unit]
     paragraphs: int
     body_paragraphs: int
@@ -146,31 +182,89 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
     from toolkit.cleaning import to_simplified
     from toolkit.tokens import tag
 
-    picked: list[tuple[Sentence, int, bool]] = []
+    readable: list[Sentence] = []
+    spans: list[tuple[int, list[Sentence], list[tuple[int, int, bool]]]] = []
     body = 0
     for paragraph in document.paragraphs:
         if paragraph.kind not in (BODY, HEADING):
             continue
-        body += paragraph.kind == BODY
-        for index, sentence in enumerate(paragraph.sentences()):
-            if sentence.garbled:
-                continue
-            candidate = paragraph.kind == BODY and _content_chars(sentence.text) >= MIN_SENTENCE_CHARS
-            picked.append((sentence, index, candidate))
+        sentences = paragraph.sentences()
+        readable.extend(s for s in sentences if not s.garbled)
+        if paragraph.kind == BODY:
+            body += 1
+            spans.append((paragraph.index, sentences, summary_units([s.text for s in sentences])))
     # One OpenCC call for the whole document; sentences hold no line breaks, so they split back.
-    simplified = to_simplified("\n".join(s.text for s, _, _ in picked)).split("\n") if picked else []
-    if len(simplified) != len(picked):  # pragma: no cover - OpenCC never adds or drops a line
-        simplified = [to_simplified(s.text) for s, _, _ in picked]
-    units = []
-    for (sentence, index, candidate), analysis_text in zip(picked, simplified):
+    simplified = to_simplified("\n".join(s.text for s in readable)).split("\n") if readable else []
+    if len(simplified) != len(readable):  # pragma: no cover - OpenCC never adds or drops a line
+        simplified = [to_simplified(s.text) for s in readable]
+    tokenised = []
+    for sentence, analysis_text in zip(readable, simplified):
         tagged = _merge_place_names(tag(analysis_text, engine=engine))
         words = [w for w, _ in tagged]
-        tags = [t for _, t in tagged]
         kinds = [_word_kind(w, t) for w, t in tagged]
         display = words if sentence.text == analysis_text else _display_words(sentence.text, analysis_text, words)
-        terms = [w for w, k in zip(words, kinds) if k]
-        units.append(Unit(sentence, index, candidate, words, tags, display, kinds, terms))
-    return Analysis(document, units, len(document.paragraphs), body)
+        tokenised.append(Words(sentence, words, display, kinds))
+    by_position = {(w.sentence.paragraph, w.sentence.start): w for w in tokenised}
+    units = []
+    for index, sentences, groups in spans:
+        text = document.paragraphs[index].text
+        for first, last, quotable in groups:
+            members = sentences[first : last + 1]
+            start, end = members[0].start, members[-1].end
+            candidate = quotable and not any(s.garbled for s in members) and _content_chars(text[start:end]) >= MIN_SENTENCE_CHARS
+            terms = [t for s in members for t in by_position[(index, s.start)].terms] if candidate else []
+            units.append(Unit(index, first, last, start, end, text[start:end], candidate, terms))
+    return Analysis(document, tokenised, units, len(document.paragraphs), body)
+
+
+def summary_units(sentences: Sequence[str]) -> list[tuple[int, int, bool]]:
+    """Group a paragraph's sentences into quotable units: ``(first, last, quotable)``, in order.
+
+    The sentence splitter ends a sentence inside a quotation, so a three-sentence quote arrives
+    in three pieces, the middle one without quotation marks and the last one ending in ”.
+    Offered alone, such a piece misquotes the speaker, and the attribution after it (王力说。)
+    says nothing without its quote. So the sentences from an opening mark to its closing mark
+    form one unit, a short attribution that follows a closing mark joins the unit before it, and
+    a unit is quotable only if its marks balance and it is more than a bare attribution. Every
+    sentence belongs to exactly one unit, so units tile the paragraph in order.
+    """
+    units: list[tuple[int, int, bool]] = []
+    n = len(sentences)
+    i = 0
+    while i < n:
+        j, depth, balanced = i, 0, True
+        while True:
+            depth, ok = _quote_depth(sentences[j], depth)
+            balanced = balanced and ok
+            if depth <= 0 or not balanced or j + 1 == n:
+                break
+            j += 1
+        balanced = balanced and depth == 0
+        if balanced and sentences[j].rstrip().endswith(tuple(_CLOSING)) and j + 1 < n and _is_attribution(sentences[j + 1]):
+            j += 1
+        quotable = balanced and not (i == j and _is_attribution(sentences[i]))
+        units.append((i, j, quotable))
+        i = j + 1
+    return units
+
+
+def _quote_depth(text: str, depth: int) -> tuple[int, bool]:
+    """The quotation depth after ``text``, starting at ``depth``; False if a mark closes nothing."""
+    for mark in _QUOTE_MARKS.findall(text):
+        depth += 1 if mark in _OPENING else -1
+        if depth < 0:
+            return depth, False
+    return depth, True
+
+
+def _is_attribution(text: str) -> bool:
+    """王力说。 / …党支部书记陈国彬告诉记者。: who spoke, and nothing else worth quoting."""
+    text = text.strip()
+    return (
+        not _QUOTE_MARKS.search(text)
+        and _content_chars(text) <= MAX_ATTRIBUTION_CHARS
+        and _ATTRIBUTION.search(text) is not None
+    )
 
 
 def _content_chars(text: str) -> int:
@@ -245,15 +339,15 @@ def _display_words(display: str, analysis: str, words: list[str]) -> list[str]:
 
 
 class Summarizer(ABC):
-    """Choose a document's most central sentences and its keywords.
+    """Choose a document's most central units and its keywords.
 
-    Subclasses only rate candidate sentences; choosing how many, dropping near duplicates,
-    putting the choice back in document order and extracting keywords is shared, so every
-    summariser obeys the same rules about what may be quoted.
+    Subclasses only rate candidate units; choosing how many, dropping near duplicates, putting
+    the choice back in document order and extracting keywords is shared, so every summariser
+    obeys the same rules about what may be quoted.
     """
 
     name = "summarizer"
-    #: Word-set overlap at which two sentences say the same thing. Jaccard counts once they share
+    #: Word-set overlap at which two units say the same thing. Jaccard counts once they share
     #: enough words (parallel items such as 实施“党建+学习”工程 / 实施“党建+产业”工程 share a
     #: template, not a fact); containment (the share of the shorter one's words found in the
     #: other) once the shorter has enough words and the longer is at most three times as long,
@@ -268,8 +362,12 @@ class Summarizer(ABC):
         self.keyword_window = keyword_window
 
     @abstractmethod
-    def rate_sentences(self, candidates: Sequence[Unit]) -> "np.ndarray":  # noqa: F821
-        """One non-negative score per candidate; higher is more central."""
+    def rate_sentences(self, candidates: Sequence[Unit], matrix: "TermMatrix") -> "np.ndarray":  # noqa: F821
+        """One non-negative score per candidate unit; higher is more central.
+
+        ``matrix`` holds the candidates' terms, built once per summary and shared with the
+        near-duplicate check.
+        """
 
     def summarize(
         self,
@@ -278,36 +376,38 @@ class Summarizer(ABC):
         ratio: float | None = None,
         keywords: int = DEFAULT_KEYWORDS,
     ) -> Summary:
-        """Summarise ``document``: ``sentences`` sentences, or ``ceil(ratio * candidates)``.
+        """Summarise ``document``: ``sentences`` units, or ``ceil(ratio * candidates)``.
 
-        Asking for more sentences than there are gives every candidate that is not a near
-        duplicate of a better one.
+        Asking for more than there are gives every candidate that is not a near duplicate of a
+        better one.
         """
         count = _requested(sentences, ratio)
         if keywords < 0:
             raise ValueError("keywords must be 0 or more")
         analysis = analyse(document, engine=self.engine)
         candidates = analysis.candidates
-        summary = Summary(document=document.name, method=self.name, candidates=len(candidates), path=document.path)
+        summary = Summary(doc=document.name, method=self.name, candidates=len(candidates), path=document.path)
         if not candidates:
             summary.message = _why_empty(analysis)
             return summary
         if keywords:
-            summary.keywords, summary.keyphrases = textrank_keywords(analysis.units, keywords, window=self.keyword_window)
+            summary.keywords, summary.keyphrases = textrank_keywords(analysis.sentences, keywords, window=self.keyword_window)
         import numpy as np
 
-        scores = np.asarray(self.rate_sentences(candidates), dtype=float)
+        matrix = term_matrix([u.terms for u in candidates])
+        scores = np.asarray(self.rate_sentences(candidates, matrix), dtype=float)
         relative = scores * len(candidates) / scores.sum() if scores.sum() > 0 else np.ones(len(candidates))
         wanted = count(len(candidates))
-        chosen = self._select(candidates, scores, wanted)
+        chosen = self._select(candidates, scores, wanted, matrix)
         ranks = {i: r for r, i in enumerate(chosen, 1)}
         summary.sentences = [
             ScoredSentence(
-                paragraph=candidates[i].sentence.paragraph,
-                sentence=candidates[i].index,
-                start=candidates[i].sentence.start,
-                end=candidates[i].sentence.end,
-                text=candidates[i].sentence.text,
+                paragraph=candidates[i].paragraph,
+                sentence=candidates[i].first,
+                last_sentence=candidates[i].last,
+                start=candidates[i].start,
+                end=candidates[i].end,
+                text=candidates[i].text,
                 score=round(float(relative[i]), 4),
                 rank=ranks[i],
             )
@@ -315,39 +415,37 @@ class Summarizer(ABC):
         ]
         return summary
 
-    def _select(self, candidates: Sequence[Unit], scores, wanted: int) -> list[int]:
-        """Best first, ties to the earlier sentence; skip one that repeats a chosen sentence.
+    def _select(self, candidates: Sequence[Unit], scores, wanted: int, matrix: "TermMatrix") -> list[int]:
+        """Best first, ties to the earlier unit; skip one that repeats a chosen unit.
 
-        Overlaps are looked up through the words' sentence lists (one sparse column of
-        ``B @ B.T`` per candidate looked at), so asking for every sentence stays affordable.
+        Overlaps are looked up through the words' unit lists (one sparse column of ``B @ B.T``
+        per candidate looked at), so asking for every unit stays affordable.
         """
         import numpy as np
 
         n = len(candidates)
         order = np.lexsort((np.arange(n), -np.asarray(scores)))
-        B = _binary_term_matrix([u.terms for u in candidates])
-        Bt = B.T.tocsc()
-        sizes = np.diff(B.indptr)
         is_chosen = np.zeros(n, dtype=bool)
         chosen: list[int] = []
         texts: set[str] = set()
         for i in order:
             if len(chosen) >= wanted:
                 break
-            text = candidates[i].sentence.text
-            if text in texts or (chosen and self._repeats(B, Bt, sizes, is_chosen, i)):
+            text = candidates[i].text
+            if text in texts or (chosen and self._repeats(matrix, is_chosen, i)):
                 continue
             chosen.append(int(i))
             is_chosen[i] = True
             texts.add(text)
         return chosen
 
-    def _repeats(self, B, Bt, sizes, is_chosen, i: int) -> bool:
+    def _repeats(self, matrix: "TermMatrix", is_chosen, i: int) -> bool:
         import numpy as np
 
+        sizes = matrix.distinct
         if not sizes[i]:
             return False
-        column = (B @ Bt[:, [i]]).tocoo()
+        column = (matrix.B @ matrix.B[[i]].T).tocoo()
         mine = is_chosen[column.row]
         if not mine.any():
             return False
@@ -412,40 +510,67 @@ class TextRankSummarizer(Summarizer):
         self.max_iter = max_iter
         self.self_loops = self_loops
 
-    def rate_sentences(self, candidates: Sequence[Unit]):
-        graph = SentenceGraph([u.terms for u in candidates], self_loops=self.self_loops)
+    def rate_sentences(self, candidates: Sequence[Unit], matrix: "TermMatrix"):
+        graph = SentenceGraph(matrix, self_loops=self.self_loops)
         return pagerank(graph, damping=self.damping, tol=self.tol, max_iter=self.max_iter)
+
+
+@dataclass
+class TermMatrix:
+    """Which distinct terms each unit holds: binary unit × term matrix ``B`` (CSR), its
+    transpose ``Bt`` (CSR), each unit's term count with repeats (textrank4zh's ``|s|``) and
+    without (``distinct``)."""
+
+    B: object
+    Bt: object
+    lengths: object
+    distinct: object
+
+
+def term_matrix(terms: Sequence[Sequence[str]]) -> TermMatrix:
+    import numpy as np
+    from scipy import sparse
+
+    vocabulary: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for words in terms:
+        ids = {vocabulary.setdefault(w, len(vocabulary)) for w in words}
+        indices.extend(sorted(ids))
+        indptr.append(len(indices))
+    B = sparse.csr_matrix(
+        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+        shape=(len(terms), max(len(vocabulary), 1)),
+    )
+    lengths = np.array([len(t) for t in terms], dtype=np.int64)
+    return TermMatrix(B, B.T.tocsr(), lengths, np.diff(B.indptr))
 
 
 class SentenceGraph:
     """textrank4zh's similarity graph ``S[i, j] = |s_i ∩ s_j| / (log|s_i| + log|s_j|)``, implicit.
 
-    Written out, ``S`` has an edge for every pair of sentences sharing a word: for a long
-    document on one subject that is most pairs, O(n²) memory and time. But the numerator is
-    ``B @ B.T`` for the binary sentence-term matrix ``B``, and the denominator depends only on the
-    two sentences' lengths. On the few distinct lengths, ``K[a, b] = 1 / (log a + log b)`` is a
-    Cauchy matrix, whose eigenvalues fall off so fast that a dozen of them reproduce it to
-    machine precision: ``K ≈ Σ_k λ_k u_k u_kᵀ``. So
-    ``S @ x = Σ_k λ_k U_k ∘ (B @ (B.T @ (U_k ∘ x)))``: two sparse products with ``B`` per
-    PageRank step, linear in the number of words, and no pair of sentences is ever visited.
-    Pairs textrank4zh scores 0 (no shared word; both sentences one word long) stay 0.
+    Written out, ``S`` has an edge for every pair of units sharing a word: for a long document
+    on one subject that is most pairs, O(n²) memory and time. But the numerator is ``B @ B.T``
+    for the binary unit-term matrix ``B``, and the denominator depends only on the two units'
+    lengths. On the few distinct lengths, ``K[a, b] = 1 / (log a + log b)`` is a Cauchy matrix,
+    whose eigenvalues fall off so fast that a dozen of them reproduce it to machine precision:
+    ``K ≈ Σ_k λ_k u_k u_kᵀ``. So ``S @ x = Σ_k λ_k U_k ∘ (B @ (B.T @ (U_k ∘ x)))``: two sparse
+    products with ``B`` per PageRank step, linear in the number of words, and no pair of units
+    is ever visited. Pairs textrank4zh scores 0 (no shared word; both units one word long) stay 0.
     """
 
-    def __init__(self, terms: Sequence[Sequence[str]], self_loops: bool = True):
+    def __init__(self, matrix: TermMatrix, self_loops: bool = True):
         import numpy as np
 
-        self.B = _binary_term_matrix(terms)
-        self.Bt = self.B.T.tocsr()
-        self.shape = (len(terms), len(terms))
-        lengths = np.array([len(t) for t in terms], dtype=np.int64)
-        distinct, self.length_class = np.unique(np.maximum(lengths, 1), return_inverse=True)
+        self.B, self.Bt = matrix.B, matrix.Bt
+        self.shape = (matrix.B.shape[0], matrix.B.shape[0])
+        distinct, self.length_class = np.unique(np.maximum(matrix.lengths, 1), return_inverse=True)
         self.kernel = _length_kernel(distinct)
         eigenvalues, eigenvectors = np.linalg.eigh(self.kernel)
         keep = np.abs(eigenvalues) > 1e-15 * max(np.abs(eigenvalues).max(), 1e-300)
         self.eigenvalues = eigenvalues[keep]
         self.factors = eigenvectors[self.length_class][:, keep]
-        distinct_words = np.diff(self.B.indptr)
-        self.diagonal = distinct_words * self.kernel[self.length_class, self.length_class]
+        self.diagonal = matrix.distinct * self.kernel[self.length_class, self.length_class]
         self.self_loops = self_loops
 
     def __matmul__(self, x):
@@ -475,23 +600,6 @@ def _length_kernel(lengths):
     kernel = np.zeros_like(denominator)
     np.divide(1.0, denominator, out=kernel, where=denominator > 1e-12)
     return kernel
-
-
-def _binary_term_matrix(terms: Sequence[Sequence[str]]):
-    import numpy as np
-    from scipy import sparse
-
-    vocabulary: dict[str, int] = {}
-    indices: list[int] = []
-    indptr = [0]
-    for words in terms:
-        ids = {vocabulary.setdefault(w, len(vocabulary)) for w in words}
-        indices.extend(sorted(ids))
-        indptr.append(len(indices))
-    return sparse.csr_matrix(
-        (np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-        shape=(len(terms), max(len(vocabulary), 1)),
-    )
 
 
 def pagerank(graph, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 100):
@@ -525,74 +633,85 @@ def pagerank(graph, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 10
 # Keywords
 
 
-def textrank_keywords(units: Sequence[Unit], k: int = DEFAULT_KEYWORDS, window: int = 2) -> tuple[list[Keyword], list[Keyword]]:
-    """Keywords by TextRank over word co-occurrence, and keyphrases built from them.
+def keyword_graph(sentences: Sequence[Words], window: int = 2) -> tuple[list[str], "sparse.csr_matrix"]:  # noqa: F821
+    """The keyword candidates (Simplified, in order of first use) and their co-occurrence graph.
 
-    As in textrank4zh, the graph's nodes are POS-filtered words and two of them are linked when
-    they stand within ``window`` positions of each other once stop words are removed; here an
-    edge weighs how often that happens (jieba's TextRank does the same). A keyphrase is a run
-    of top keywords that stand next to each other in the text at least twice
-    (textrank4zh's ``get_keyphrases``).
+    Each sentence is reduced to its keyword candidates first, and two of them are linked when
+    they stand within ``window`` positions of each other in that reduced sequence; an edge
+    weighs how often that happens. This is textrank4zh with ``edge_source='all_filters'``.
+    Linking on the unreduced sequence instead (its default, ``no_stop_words``) leaves every verb,
+    adjective and name between two nouns as a gap, and with our noun-only filter a sixth of the
+    keyword nodes of a seed then had no edge at all and could only score the PageRank floor.
+    Now a node is isolated only if no sentence holds it together with another keyword.
     """
     import numpy as np
     from scipy import sparse
 
-    if k <= 0:
-        return [], []
     vocabulary: dict[str, int] = {}
     ids: list[int] = []
     sentence_of: list[int] = []
-    displays: dict[str, Counter] = {}
-    for s, unit in enumerate(units):
-        for word, kind, shown in zip(unit.words, unit.kinds, unit.display):
-            if kind == _NOT_TERM:
-                continue
+    for s, sentence in enumerate(sentences):
+        for word, kind in zip(sentence.words, sentence.kinds):
             if kind == _KEYWORD:
-                index = vocabulary.setdefault(word, len(vocabulary))
-                displays.setdefault(word, Counter())[shown] += 1
-            else:
-                index = -1
-            ids.append(index)
-            sentence_of.append(s)
+                ids.append(vocabulary.setdefault(word, len(vocabulary)))
+                sentence_of.append(s)
     m = len(vocabulary)
-    if not m:
-        return [], []
     seq = np.array(ids, dtype=np.int64)
     sent = np.array(sentence_of, dtype=np.int64)
-    rows, cols = [], []
+    rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for d in range(1, max(window, 2)):
         a, b = seq[:-d], seq[d:]
-        linked = (sent[:-d] == sent[d:]) & (a >= 0) & (b >= 0) & (a != b)
+        linked = (sent[:-d] == sent[d:]) & (a != b)
         rows.append(a[linked])
         cols.append(b[linked])
     r, c = np.concatenate(rows), np.concatenate(cols)
     graph = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(m, m))
-    graph = (graph + graph.T).tocsr()
+    return list(vocabulary), (graph + graph.T).tocsr()
+
+
+def textrank_keywords(sentences: Sequence[Words], k: int = DEFAULT_KEYWORDS, window: int = 2) -> tuple[list[Keyword], list[Keyword]]:
+    """Keywords by TextRank over :func:`keyword_graph`, and keyphrases built from them.
+
+    A keyphrase is a run of top keywords that stand next to each other in the text at least
+    twice (textrank4zh's ``get_keyphrases``).
+    """
+    if k <= 0:
+        return [], []
+    words, graph = keyword_graph(sentences, window)
+    m = len(words)
+    if not m:
+        return [], []
+    displays: dict[str, Counter] = {}
+    counts: Counter = Counter()
+    for sentence in sentences:
+        counts.update(sentence.words)
+        for word, kind, shown in zip(sentence.words, sentence.kinds, sentence.display):
+            if kind == _KEYWORD:
+                displays.setdefault(word, Counter())[shown] += 1
     scores = pagerank(graph) * m
-    words = list(vocabulary)
     order = sorted(range(m), key=lambda i: (-scores[i], i))
-    counts = Counter(w for unit in units for w in unit.words)
     keywords = [
         Keyword(displays[words[i]].most_common(1)[0][0], round(float(scores[i]), 4), counts[words[i]]) for i in order[:k]
     ]
     weight = {words[i]: float(scores[i]) for i in order[: max(12, k)]}
-    return keywords, _keyphrases(units, weight, k)
+    return keywords, _keyphrases(sentences, weight, k)
 
 
-def _keyphrases(units: Sequence[Unit], weight: dict[str, float], k: int) -> list[Keyword]:
+def _keyphrases(sentences: Sequence[Words], weight: dict[str, float], k: int) -> list[Keyword]:
     found: dict[str, tuple[float, str]] = {}
     counts: Counter = Counter()
-    for unit in units:
+    for sentence in sentences:
+        words = sentence.words
         run: list[int] = []
-        for i in range(len(unit.words) + 1):
-            if i < len(unit.words) and unit.words[i] in weight:
+        for i in range(len(words) + 1):
+            if i < len(words) and words[i] in weight:
                 run.append(i)
                 continue
             if len(run) > 1:
-                phrase = "".join(unit.words[j] for j in run)
+                phrase = "".join(words[j] for j in run)
                 counts[phrase] += 1
                 if phrase not in found:
-                    found[phrase] = (sum(weight[unit.words[j]] for j in run), "".join(unit.display[j] for j in run))
+                    found[phrase] = (sum(weight[words[j]] for j in run), "".join(sentence.display[j] for j in run))
             run = []
     phrases = [(w, shown, first, counts[p]) for first, (p, (w, shown)) in enumerate(found.items()) if counts[p] >= 2]
     phrases.sort(key=lambda p: (-p[0], p[2]))
@@ -604,11 +723,14 @@ def _keyphrases(units: Sequence[Unit], weight: dict[str, float], k: int) -> list
 
 
 class LeadSummarizer(Summarizer):
-    """The first sentences of the article: news puts the most important first (Lead-N)."""
+    """The first units of the article: news puts the most important first (Lead-N).
+
+    It ranks the same candidate units as TextRank, so a comparison measures the ranking only.
+    """
 
     name = "lead"
 
-    def rate_sentences(self, candidates: Sequence[Unit]):
+    def rate_sentences(self, candidates: Sequence[Unit], matrix: TermMatrix):
         import numpy as np
 
         return 1.0 / np.arange(1, len(candidates) + 1)

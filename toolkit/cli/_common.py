@@ -7,7 +7,9 @@ scikit-learn or jieba inside the command body, so ``toolkit --help`` never loads
 from __future__ import annotations
 
 import sys
-from typing import Callable, Iterable, Iterator, TypeVar
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import typer
 
@@ -20,6 +22,48 @@ def error(message: str) -> None:
 
 def warn(message: str) -> None:
     typer.echo(f"warning: {message}", err=True)
+
+
+@contextmanager
+def warnings_as_lines() -> Iterator[None]:
+    """Show Python warnings raised inside the block as one ``warning: ...`` line each.
+
+    The library warns through :mod:`warnings` (e.g. a model trained under another scikit-learn),
+    whose default display adds a file name, a line number and the source line.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, *_args, **_kwargs: warn(str(message))
+        yield
+
+
+def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
+    """``value`` if it is one of ``choices``; else a one-line error, before any work is done."""
+    if value not in choices:
+        from toolkit.errors import ToolkitError
+
+        raise ToolkitError(f"{option} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def echo_json(data) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def output_stream(path: Path | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Standard output, or ``path`` written atomically: it appears complete when the block ends
+    normally (a ``typer.Exit`` or an error inside leaves an existing file as it was)."""
+    if path is None:
+        yield sys.stdout
+        return
+    from toolkit.files import atomic_path
+
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as stream:
+        yield stream
 
 
 def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
+from toolkit.cli._common import check_choice, output_stream, run_batch, warnings_as_lines
 
 FORMATS = ("table", "jsonl", "csv")
 
@@ -22,39 +23,21 @@ def classify(
 ) -> None:
     """Per paragraph: label, confidence, probabilities, boilerplate kind; per article: theme shares by characters."""
     import functools
-    import sys
 
     from toolkit.classifier import cached_model, classify_file, default_model_path
-    from toolkit.cli._common import run_batch
-    from toolkit.errors import ToolkitError
 
-    fmt = format_ or _format_from_suffix(output)
-    if fmt not in FORMATS:
-        raise ToolkitError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    model_path = model if model is not None else default_model_path()
-    loaded = cached_model(model_path)  # fail once, before the batch, on a bad model
-    classes = loaded.classes
+    fmt = check_choice("--format", format_ or _format_from_suffix(output), FORMATS)
+    with warnings_as_lines():
+        loaded = cached_model(model if model is not None else default_model_path())  # fail once, before the batch
     # Workers get the scikit-learn-free predictor, so they start in a fraction of a second.
     work = functools.partial(classify_file, model=loaded if jobs == 1 else loaded.portable())
-
-    def run(stream, to_file: bool) -> int:
-        writer = _WRITERS[fmt](stream, classes, to_file)
+    with output_stream(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
+        writer = _WRITERS[fmt](stream, loaded.classes, to_file=output is not None)
         # Files take milliseconds each: joblib's adaptive batches keep both cores busy (measured
         # 2.3 s against 3.4 s with batches of 4 on 5 MB).
         failed = run_batch(paths, work, writer.write, label="classifying", jobs=jobs, batch_size="auto")
-        writer.close()
-        if to_file and not writer.count:
+        if output is not None and not writer.count:
             raise typer.Exit(1)  # nothing classified: leave an existing output file as it was
-        return failed
-
-    if output is None:
-        failed = run(sys.stdout, False)
-    else:
-        from toolkit.files import atomic_path
-
-        with atomic_path(output) as tmp:
-            with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as stream:
-                failed = run(stream, True)
     if failed:
         raise typer.Exit(1)
 
@@ -75,9 +58,6 @@ class _Writer:
         self._write(result)
         self.count += 1
         self.stream.flush()
-
-    def close(self) -> None:
-        pass
 
 
 class _JsonlWriter(_Writer):

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
+from toolkit.cli._common import check_choice, echo_json, warnings_as_lines
 
 
 @app.command()
@@ -21,16 +22,12 @@ def evaluate(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Folds fitted in parallel."),
 ) -> None:
     """Per-class precision/recall/F1, macro-F1, accuracy, confusion, baselines, seed-only macro-F1."""
-    import json
-
-    from toolkit.errors import ToolkitError
-
-    if format_ not in ("text", "json"):
-        raise ToolkitError(f"--format must be text or json, not {format_!r}")
     from toolkit.evaluation import report_text, run_evaluation
 
-    evaluation = run_evaluation(labels, test=test, model=model, config=config, overrides=set_, jobs=jobs)
+    check_choice("--format", format_, ("text", "json"))
+    with warnings_as_lines():
+        evaluation = run_evaluation(labels, test=test, model=model, config=config, overrides=set_, jobs=jobs)
     if format_ == "json":
-        typer.echo(json.dumps(evaluation.metrics, ensure_ascii=False, indent=2))
+        echo_json(evaluation.metrics)
     else:
         typer.echo(report_text(evaluation.metrics))

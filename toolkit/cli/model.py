@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from toolkit.cli._app import app
+from toolkit.cli._common import check_choice, echo_json, warnings_as_lines
 
 model_app = typer.Typer(help="Inspect the theme model.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
@@ -20,15 +21,13 @@ def show(
     format_: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Labels and their training counts, training data, evaluation figures, heaviest terms per theme."""
-    import json
+    from toolkit.classifier import load_model
+    from toolkit.inspection import describe_model, describe_text
 
-    from toolkit.classifier import default_model_path, describe_model, load_model, describe_text
-    from toolkit.errors import ToolkitError
-
-    if format_ not in ("text", "json"):
-        raise ToolkitError(f"--format must be text or json, not {format_!r}")
-    description = describe_model(load_model(model if model is not None else default_model_path()), terms)
+    check_choice("--format", format_, ("text", "json"))
+    with warnings_as_lines():
+        description = describe_model(load_model(model), terms)
     if format_ == "json":
-        typer.echo(json.dumps(description, ensure_ascii=False, indent=2))
+        echo_json(description)
     else:
         typer.echo(describe_text(description))

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
+from toolkit.cli._common import warnings_as_lines
 
 
 @app.command()
@@ -17,27 +18,25 @@ def train(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML), e.g. experiments/configs/default.toml."),
     set_: List[str] = typer.Option([], "--set", help="Override a config value: --set model.C=2.0 (repeatable)."),
     experiments: Path = typer.Option(Path("experiments"), "--experiments", help="Where runs are recorded."),
-    name: Optional[str] = typer.Option(None, "--name", help="Run name (default: the config's name)."),
+    name: Optional[str] = typer.Option(None, "--name", help="Run name (default: the config's name and the --set overrides)."),
     no_record: bool = typer.Option(False, "--no-record", help="Do not record the run under --experiments."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Cross-validation folds fitted in parallel."),
 ) -> None:
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
-    from toolkit.classifier import resolve_config, train_model
+    from toolkit.evaluation import headline
+    from toolkit.training import resolve_config, run_name, train_model
 
     settings = resolve_config(config, set_)
-    result = train_model(
-        labels, model, settings, experiments_dir=None if no_record else experiments,
-        name=name, record=not no_record, jobs=jobs,
-    )
-    m = result.metrics
+    with warnings_as_lines():
+        result = train_model(
+            labels, model, settings, experiments_dir=None if no_record else experiments,
+            name=name or run_name(settings, set_), record=not no_record, jobs=jobs,
+        )
+    card = result.model.card
     typer.echo(
-        f"trained {model} on {result.model.card['training_data']['rows']} rows "
-        f"({', '.join(f'{k} {v}' for k, v in result.model.card['labels'].items())}) in {result.duration_s:.1f}s"
+        f"trained {model} on {card['training_data']['rows']} rows "
+        f"({', '.join(f'{k} {v}' for k, v in card['labels'].items())}) in {result.duration_s:.1f}s"
     )
-    typer.echo(
-        f"grouped CV macro-F1 {m['macro_f1']:.3f} (std {m['cv']['macro_f1_std']:.3f}), accuracy {m['accuracy']:.3f}; "
-        f"seed rows macro-F1 {'-' if m['seed_macro_f1'] is None else format(m['seed_macro_f1'], '.3f')}; "
-        f"baselines: majority {m['baselines']['majority']['macro_f1']:.3f}, cue words {m['baselines']['cue_words']['macro_f1']:.3f}"
-    )
+    typer.echo(headline(result.metrics))
     if result.run_dir is not None:
         typer.echo(f"run recorded in {result.run_dir}")

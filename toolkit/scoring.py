@@ -1,0 +1,265 @@
+"""Scoring text with a fitted theme model, without scikit-learn.
+
+Why this module exists apart from :mod:`toolkit.classifier`:
+
+- Speed. scikit-learn's vectorizers build every n-gram as a Python string and look it up in a
+  dict; on a 2-core machine that alone runs slower than jieba. :class:`FastScorer` holds the same
+  fitted vocabulary, weights and coefficients as numpy arrays and gives the same probabilities
+  several times faster (a test compares it with the pipeline on real articles).
+- ``--jobs`` workers. A :class:`Predictor` is plain data and this module imports neither
+  scikit-learn nor skops, so a batch worker that receives one starts in a fraction of a second
+  instead of importing scikit-learn and loading and verifying the model file again.
+- One way to prepare text. Training, cross-validation and prediction all go through
+  :func:`prepare`, so the vectorizers always see text prepared the same way.
+
+Only the ``build`` methods touch scikit-learn objects (to read a fitted pipeline, in the process
+that loaded it); they return None for any pipeline they cannot reproduce exactly, and the caller
+then scores with the pipeline itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import chain, repeat
+from typing import Any, Iterable, Sequence
+
+#: Bumped whenever :func:`prepare` changes what the vectorizers see; a model prepared differently
+#: must be retrained rather than silently fed text it never saw.
+PREPARATION_VERSION = 1
+PREPARATION = (
+    "Simplified text (OpenCC t2s); column 0: the text for character n-grams; column 1: its words "
+    "(tokenizer with the domain user dictionary, punctuation-only tokens dropped) joined by spaces"
+)
+
+# A token made only of punctuation (tokens never contain white space); dropping it leaves extra
+# spaces, which the vectorizers' whitespace split ignores. One regex pass beats a test per token.
+_PUNCTUATION_TOKEN = re.compile(r"(?<!\S)[^\w\s]+(?!\S)")
+_SPACES = re.compile(r"\s\s+")
+_CHAR_BITS = 21  # every code point + 1 fits in 21 bits; three of them in an int64
+#: The word vectorizer's token pattern: :func:`prepare` has already split the words.
+WORD_TOKEN_PATTERN = r"(?u)\S+"
+
+
+def analysis_texts(texts: Iterable[str]) -> list[str]:
+    """Simplified script, as :attr:`Paragraph.analysis_text` gives it, for raw strings."""
+    from toolkit.cleaning import to_simplified
+
+    return [to_simplified(t) for t in texts]
+
+
+def prepare(texts: Sequence[str], tokenizer: str = "rjieba"):
+    """What the persisted pipeline reads: one row per text, ``[text, space-joined words]``.
+
+    ``texts`` are analysis texts (Simplified). Punctuation-only tokens are dropped from the words
+    so that word bigrams pair words, not words and commas.
+    """
+    import numpy as np
+
+    from toolkit.tokens import cut
+
+    rows = np.empty((len(texts), 2), dtype=object)
+    for i, text in enumerate(texts):
+        rows[i, 0] = text
+        rows[i, 1] = _PUNCTUATION_TOKEN.sub("", " ".join(cut(text, tokenizer)))
+    return rows
+
+
+#: TfidfVectorizer settings under which :class:`NgramLookup` reproduces it exactly.
+_REPRODUCED_SETTINGS = {
+    "input": "content", "lowercase": True, "preprocessor": None, "tokenizer": None,
+    "stop_words": None, "strip_accents": None, "binary": False, "use_idf": True,
+}
+_MISSING = object()
+
+
+@dataclass
+class NgramLookup:
+    """One fitted TfidfVectorizer reduced to numpy arrays: its vocabulary as sorted int64 codes.
+
+    Every n-gram becomes one int64 (characters: code points; words: ids of the vocabulary's
+    words, as digits of a number), for all rows at once, and is found with ``np.searchsorted``.
+    The TF-IDF weighting follows TfidfTransformer.transform step by step (sublinear tf, idf, l2),
+    so the output equals the vectorizer's own.
+    """
+
+    ngram_range: tuple[int, int]
+    codes: Any  # int64, sorted: the vocabulary's n-grams as numbers
+    columns: Any  # int64: the feature column of each code
+    token_ids: dict[str, int] | None  # word -> digit; None for character n-grams (code points)
+    base: int
+    idf: Any
+    dtype: Any
+    sublinear_tf: bool
+    norm: str | None
+
+    @classmethod
+    def build(cls, v) -> "NgramLookup | None":
+        """The lookup for vectorizer ``v``, or None if it has a setting this cannot reproduce."""
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if type(v) is not TfidfVectorizer or not hasattr(v, "vocabulary_") or not hasattr(v, "idf_"):
+            return None
+        if any(getattr(v, name, _MISSING) != want for name, want in _REPRODUCED_SETTINGS.items()):
+            return None
+        low, high = v.ngram_range
+        if v.norm not in ("l2", None) or low < 1:
+            return None
+        terms = list(v.vocabulary_)
+        columns = np.fromiter((v.vocabulary_[t] for t in terms), dtype=np.int64, count=len(terms))
+        if v.analyzer == "char" and high <= 3:
+            token_ids, base = None, 1 << _CHAR_BITS
+            digit_lists = [[ord(ch) + 1 for ch in term] for term in terms]
+        elif v.analyzer == "word" and v.token_pattern == WORD_TOKEN_PATTERN:
+            token_ids = {}
+            for term in terms:
+                for token in term.split(" "):
+                    token_ids.setdefault(token, len(token_ids) + 1)
+            base = len(token_ids) + 1
+            if base ** high >= 1 << 62:
+                return None
+            digit_lists = [[token_ids[token] for token in term.split(" ")] for term in terms]
+        else:
+            return None
+        codes = np.empty(len(terms), dtype=np.int64)
+        for i, digits in enumerate(digit_lists):
+            code = 0
+            for d in digits:
+                code = code * base + d
+            codes[i] = code
+        order = np.argsort(codes)
+        return cls((low, high), codes[order], columns[order], token_ids, base,
+                   np.asarray(v.idf_), np.dtype(v.dtype), bool(v.sublinear_tf), v.norm)
+
+    def transform(self, docs):
+        """As the vectorizer's ``transform``: a CSR matrix of TF-IDF weights, one row per doc."""
+        import numpy as np
+        import scipy.sparse as sp
+
+        n_rows = len(docs)
+        if self.token_ids is None:
+            texts = [_SPACES.sub(" ", doc.lower()) for doc in docs]
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n_rows)
+            digits = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        else:
+            units = [doc.lower().split() for doc in docs]
+            lengths = np.fromiter(map(len, units), dtype=np.int64, count=n_rows)
+            tokens = chain.from_iterable(units)
+            digits = np.fromiter(map(self.token_ids.get, tokens, repeat(0)), dtype=np.int64, count=int(lengths.sum()))
+        row_of = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
+        total = len(digits)
+        size = len(self.codes)
+        keys = []
+        low, high = self.ngram_range
+        for n in range(low, high + 1):
+            if total < n:
+                break
+            span = total - n + 1
+            code = digits[:span].copy()
+            keep = digits[:span] > 0  # 0: a word outside the vocabulary, so no n-gram with it is in it
+            for k in range(1, n):
+                code = code * self.base + digits[k : k + span]
+                keep &= digits[k : k + span] > 0
+            keep &= row_of[:span] == row_of[n - 1 : n - 1 + span]  # the n-gram lies within one row
+            code = code[keep]
+            rows = row_of[:span][keep]
+            pos = np.searchsorted(self.codes, code)
+            pos[pos == size] = 0
+            hit = self.codes[pos] == code
+            keys.append(rows[hit] * size + self.columns[pos[hit]])
+        flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        unique, counts = np.unique(flat, return_counts=True)
+        rows, cols = np.divmod(unique, size)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        data = counts.astype(self.dtype)
+        if self.sublinear_tf:
+            np.log(data, data)
+            data += 1.0
+        data *= self.idf[cols]
+        if self.norm == "l2":
+            norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n_rows))
+            norms[norms == 0.0] = 1.0
+            data /= norms[rows]
+        return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, size))
+
+
+@dataclass
+class FastScorer:
+    """A fitted pipeline (vectorizers + logistic regression) as numpy arrays, for prediction."""
+
+    parts: list[tuple[int, NgramLookup]]  # (input column, lookup) in the ColumnTransformer's order
+    coef: Any
+    intercept: Any
+    binary: bool
+
+    @classmethod
+    def build(cls, pipeline) -> "FastScorer | None":
+        """None when the pipeline is not one this reproduces; the caller then uses the pipeline."""
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        steps = getattr(pipeline, "named_steps", {})
+        features, classifier = steps.get("features"), steps.get("classifier")
+        transformers = getattr(features, "transformers_", None)
+        if transformers is None or type(classifier) is not LogisticRegression:
+            return None
+        parts = []
+        for name, vectorizer, column in transformers:
+            if name == "remainder":
+                if vectorizer != "drop":
+                    return None
+                continue
+            lookup = NgramLookup.build(vectorizer) if isinstance(column, int) else None
+            if lookup is None:
+                return None
+            parts.append((column, lookup))
+        if not parts:
+            return None
+        return cls(parts, np.asarray(classifier.coef_), np.asarray(classifier.intercept_), len(classifier.classes_) == 2)
+
+    def features(self, X):
+        import scipy.sparse as sp
+
+        blocks = [lookup.transform(X[:, column]) for column, lookup in self.parts]
+        return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
+
+    def predict_proba(self, X):
+        """As LogisticRegression.predict_proba: softmax of the decision, or expit for two labels."""
+        import numpy as np
+
+        decision = np.asarray(self.features(X) @ self.coef.T) + self.intercept
+        if self.binary:
+            p = 1.0 / (1.0 + np.exp(-decision[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        decision -= decision.max(axis=1, keepdims=True)
+        np.exp(decision, decision)
+        decision /= decision.sum(axis=1, keepdims=True)
+        return decision
+
+
+@dataclass
+class Predictor:
+    """What classifying needs and nothing more: the labels, the tokenizer and a scorer.
+
+    ``scorer`` scores :func:`prepare`'s rows: a :class:`FastScorer`, or the fitted pipeline itself
+    when FastScorer cannot reproduce it (then the Predictor is not sent to batch workers).
+    """
+
+    classes: list[str]
+    tokenizer: str
+    scorer: Any
+
+    @property
+    def is_portable(self) -> bool:
+        """True when this holds no scikit-learn object, so a batch worker can receive it."""
+        return isinstance(self.scorer, FastScorer)
+
+    def predict_proba(self, texts: Sequence[str]):
+        """Probabilities (rows: texts, columns: :attr:`classes`) for Simplified texts."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, len(self.classes)))
+        return self.scorer.predict_proba(prepare(texts, self.tokenizer))
