@@ -8,16 +8,21 @@ textrank4zh is the reference the design names. It no longer runs on networkx 3
 
 What is compared:
 
-* Seeds: both rankers get the *same candidate sentences* (toolkit's body sentences, one per line,
-  end punctuation stripped, which textrank4zh drops anyway), so the top-3 overlap measures the
-  ranking, not the sentence splitting or boilerplate handling. Overlap is judged on seeds 001-004
-  (clean Simplified text); seed 000 is Traditional, which textrank4zh's jieba does not handle.
-* Longer documents: the candidate sentences of seeds 001-004, cycled, four to a paragraph, at
-  50-800 sentences (toolkit also at 1600-6400). Time per document, ratio, and the slope of
-  log(time) against log(sentences).
+* Seeds: both rankers get the *same candidate units* (toolkit's summary units: body sentences,
+  and quotations of several sentences quoted whole with their attribution), one per line, and
+  textrank4zh splits sentences at line breaks only, so that a unit stays one sentence for it;
+  the top-3 overlap measures the ranking, not the sentence splitting or boilerplate handling.
+  Overlap is judged on seeds 001-004 (clean Simplified text); seed 000 is Traditional, which
+  textrank4zh's jieba does not handle.
+* Longer documents: the candidate units of seeds 001-004, cycled, four to a paragraph, at
+  50-800 units (toolkit also at 1600-6400). Time per document, ratio, and the slope of
+  log(time) against log(units).
 * ROUGE: seed 002 opens with an editor's summary (the paragraph after the ``核心阅读`` heading).
-  It is left out of the input and used as the reference for Lead-3 and TextRank-3:
-  character-level ROUGE-1/2/L (F1, with recall), Han characters, letters and digits only.
+  It is left out of the input and used as the reference for Lead-3, TextRank-3 and
+  textrank4zh-3, all three choosing among the same units: character-level ROUGE-1/2/L (F1, with
+  recall), Han characters, letters and digits only.
+* Keywords: textrank4zh with ``edge_source='all_filters'`` (edges between POS-filtered words
+  within a sentence), the graph toolkit builds, on the body text.
 """
 
 from __future__ import annotations
@@ -34,8 +39,6 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 SIZES = (50, 100, 200, 400, 800)
 TOOLKIT_ONLY_SIZES = (1600, 3200, 6400)
 TOP = 3
-# What textrank4zh strips from a sentence end (its delimiters) plus the closing quotes we keep.
-_END = re.compile(r"[。！？!?；;…\.”’」』）)】》\"']+$")
 _ROUGE_CHARS = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 
 
@@ -58,20 +61,20 @@ def main() -> None:
     from toolkit.summarizer import TextRankSummarizer, analyse, summarize_document
 
     print(f"textrank4zh {getattr(textrank4zh, '__version__', '0.3')} on networkx {nx.__version__} (patched from_numpy_matrix) vs toolkit TextRank")
-    tr_sentences = TextRank4Sentence()
+    tr_sentences = TextRank4Sentence(delimiters=["\n"])  # one candidate unit per line
     tr_keywords = TextRank4Keyword()
-    tr_sentences.analyze("预热。加载词典。", source="no_stop_words")  # load jieba's dictionary outside the timings
+    tr_sentences.analyze("预热。\n加载词典。", source="no_stop_words")  # load jieba's dictionary outside the timings
     summarize_document(document_from_text("预热，加载词典。这是第二个句子。"))
 
     # -- seeds ---------------------------------------------------------------------------
-    print("\n== seeds: the same candidate sentences for both; top-3 sentences compared")
-    print(f"{'seed':<28}{'sents':>6}{'textrank4zh':>13}{'toolkit':>10}{'ratio':>8}   top-3 overlap")
+    print("\n== seeds: the same candidate units for both; top-3 units compared")
+    print(f"{'seed':<28}{'units':>6}{'textrank4zh':>13}{'toolkit':>10}{'ratio':>8}   top-3 overlap")
     agreements = []
     pool: list[str] = []
     for path in SEEDS:
         doc = read_document(str(path))
         candidates = analyse(doc).candidates
-        lines = [_END.sub("", u.sentence.text) for u in candidates]
+        lines = [u.text for u in candidates]
         text = "\n".join(lines)
         t_ref = _best(lambda: _run_textrank4zh(tr_sentences, text), repeat=3)
         t_ours = _best(lambda: TextRankSummarizer().summarize(doc, keywords=0), repeat=5)
@@ -79,24 +82,24 @@ def main() -> None:
         assert len(tr_sentences.sentences) == len(lines), "textrank4zh split a candidate sentence"
         theirs = {item.index for item in tr_sentences.get_key_sentences(num=TOP)}
         summary = TextRankSummarizer().summarize(doc, sentences=TOP, keywords=0)
-        position = {(u.sentence.paragraph, u.index): i for i, u in enumerate(candidates)}
+        position = {(u.paragraph, u.first): i for i, u in enumerate(candidates)}
         ours = {position[(s.paragraph, s.sentence)] for s in summary.sentences}
         clean = not path.name.startswith("000")
         if clean:
             agreements.append(len(ours & theirs))
-            pool.extend(u.sentence.text for u in candidates)
+            pool.extend(lines)
         note = f"{len(ours & theirs)}/{TOP}" + ("" if clean else "  (Traditional: not counted)")
         print(f"{path.name:<28}{len(lines):>6}{_ms(t_ref):>13}{_ms(t_ours):>10}{t_ref / t_ours:>7.1f}x   {note}")
     total = sum(agreements)
     print(
-        f"same top sentences on clean Simplified seeds: {total}/{TOP * len(agreements)} = {total / (TOP * len(agreements)):.2f}"
+        f"same top units on clean Simplified seeds: {total}/{TOP * len(agreements)} = {total / (TOP * len(agreements)):.2f}"
         f" (target >= 0.67); documents with >= 2 of 3 in common: {sum(a >= 2 for a in agreements)}/{len(agreements)}"
     )
 
     # -- longer documents ------------------------------------------------------------------
     print("\n== longer documents built from seeds 001-004 (time per document, best of runs)")
     print(
-        f"{'sentences':>9}{'tr4zh sent':>12}{'toolkit sent':>14}{'ratio':>8}"
+        f"{'units':>9}{'tr4zh sent':>12}{'toolkit sent':>14}{'ratio':>8}"
         f"{'tr4zh +kw':>12}{'toolkit +kw':>13}{'ratio':>8}"
     )
     ours_sent, ours_full, ref_sent, ref_full = {}, {}, {}, {}
@@ -104,7 +107,7 @@ def main() -> None:
         sentences = list(itertools.islice(itertools.cycle(pool), n))
         doc = document_from_text("\n".join("".join(sentences[i : i + 4]) for i in range(0, n, 4)), name=f"built-{n}")
         assert len(analyse(doc).candidates) == n
-        text = "\n".join(_END.sub("", s) for s in sentences)
+        text = "\n".join(sentences)
         ours_sent[n] = _best(lambda: summarize_document(doc, keywords=0), repeat=5)
         ours_full[n] = _best(lambda: summarize_document(doc), repeat=5)
         if n in SIZES:
@@ -117,11 +120,11 @@ def main() -> None:
             )
         else:
             print(f"{n:>9}{'-':>12}{_ms(ours_sent[n]):>14}{'':>8}{'-':>12}{_ms(ours_full[n]):>13}")
-    print("growth exponent (slope of log time on log sentences, 50-800):")
+    print("growth exponent (slope of log time on log units, 50-800):")
     print(f"  textrank4zh sentences {_slope(ref_sent):.2f}, with keywords {_slope(ref_full):.2f}")
     print(f"  toolkit     sentences {_slope(ours_sent, SIZES):.2f}, with keywords {_slope(ours_full, SIZES):.2f}")
     print(f"  toolkit 800-6400      sentences {_slope(ours_sent, (800,) + TOOLKIT_ONLY_SIZES):.2f}, with keywords {_slope(ours_full, (800,) + TOOLKIT_ONLY_SIZES):.2f}")
-    print(f"speed-up at 400 sentences: {ref_sent[400] / ours_sent[400]:.0f}x (sentences), {ref_full[400] / ours_full[400]:.0f}x (with keywords); target >= 20x")
+    print(f"speed-up at 400 units: {ref_sent[400] / ours_sent[400]:.0f}x (sentences), {ref_full[400] / ours_full[400]:.0f}x (with keywords); target >= 20x")
 
     # -- ROUGE against the editor's summary -------------------------------------------------
     print("\n== seed 002: Lead-3 and TextRank-3 against the editor's 核心阅读 summary (left out of the input)")
@@ -135,9 +138,11 @@ def main() -> None:
         "TextRank-3": summarize_document(doc, sentences=TOP, keywords=0),
     }
     reference_input = analyse(doc).candidates
-    tr_sentences.analyze("\n".join(_END.sub("", u.sentence.text) for u in reference_input), source="no_stop_words")
+    # Lead-3 is the first three of the units TextRank and textrank4zh choose among.
+    assert _texts(rows["Lead-3"]) == [u.text for u in reference_input[:TOP]]
+    tr_sentences.analyze("\n".join(u.text for u in reference_input), source="no_stop_words")
     picked = sorted(item.index for item in tr_sentences.get_key_sentences(num=TOP))
-    rows["textrank4zh-3"] = [reference_input[i].sentence.text for i in picked]
+    rows["textrank4zh-3"] = [reference_input[i].text for i in picked]
     print(f"{'':<14}{'R1 F':>7}{'R1 R':>7}{'R2 F':>7}{'R2 R':>7}{'RL F':>7}{'RL R':>7}{'chars':>7}")
     rows = {name: _texts(summary) for name, summary in rows.items()}
     for name, texts in rows.items():
@@ -153,11 +158,11 @@ def main() -> None:
             print(f"  {text}")
 
     # -- keywords, side by side --------------------------------------------------------------
-    print("\n== keywords (top 10) and keyphrases, textrank4zh on the body text vs toolkit")
+    print("\n== keywords (top 10) and keyphrases, textrank4zh (edge_source='all_filters') on the body text vs toolkit")
     for path in SEEDS[1:]:
         doc = read_document(str(path))
         body = "\n".join(p.text for p in doc.body)
-        tr_keywords.analyze(body, window=2)
+        tr_keywords.analyze(body, window=2, edge_source="all_filters")
         theirs = " ".join(item.word for item in tr_keywords.get_keywords(10))
         phrases = " ".join(tr_keywords.get_keyphrases(keywords_num=12, min_occur_num=2))
         summary = summarize_document(doc)
@@ -175,7 +180,7 @@ def _run_textrank4zh(tr, text: str):
 
 
 def _run_textrank4zh_keywords(tr, text: str):
-    tr.analyze(text, window=2)
+    tr.analyze(text, window=2, edge_source="all_filters")
     return tr.get_keywords(10), tr.get_keyphrases(keywords_num=12, min_occur_num=2)
 
 

@@ -14,6 +14,7 @@ from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
 from toolkit import experiments as ex
+from toolkit.cli import render_experiments as render
 from toolkit.cli._app import app
 from toolkit.errors import ToolkitError
 from toolkit.labels import read_labels
@@ -162,8 +163,8 @@ def test_compare_text(runs):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "verdict: B is better than A beyond noise" in out
-    assert "paired over 300 paragraphs of the same labels file" in out
-    assert "95% CI of the change: +0." in out and "2000 resamples of paragraphs, seed 0" in out
+    assert "paired over 300 paragraphs of the same labels file" in out and "row by row" in out
+    assert "95% CI of the change: +0." in out and "2000 resamples of documents (30), seed 0" in out
     assert "McNemar exact p < 0.001" in out
     for piece in ("parameters that differ", "features.analyzer", "model.C", "per class", "seed_macro_f1",
                   "baselines.cue_words.macro_f1", "confusion change"):
@@ -266,8 +267,41 @@ def test_run_help_lists_every_accepted_form_for_a_and_b():
                 assert form in helps[name], (command, name, helps[name])
 
 
+def test_the_help_text_names_the_forms_the_library_accepts():
+    from toolkit.cli import experiments as cli
+
+    assert cli.RUN_FORMS == ex.RUN_FORMS  # kept apart so that --help does not import the library
+
+
 def test_a_file_given_as_root_is_not_a_directory(tmp_path):
     a_file = tmp_path / "experiments.txt"
     a_file.write_text("x", encoding="utf-8")
     result = invoke("list", "--root", str(a_file))
     assert result.exit_code == 1 and "experiments.txt: not a directory" in str(result.exception)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+
+
+def test_markdown_tables_are_well_formed_and_escape_pipes():
+    report = [render.Heading("run x"), render.Lines(["a | b"]),
+              render.Table("params", ["parameter", "value"], [["pattern", "a|b"], ["ngram", "[1, 3]"]], numeric={1})]
+    text = render.to_markdown(report)
+    assert text.splitlines() == [
+        "## run x", "", "- a \\| b", "", "**params**", "",
+        "| parameter | value |", "|---|---:|", "| pattern | a\\|b |", "| ngram | [1, 3] |",
+    ]
+
+
+def test_terminal_tables_print_values_that_look_like_markup_verbatim():
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    report = [render.Table("params", ["parameter", "value"], [["features.char_ngram_range", "[1, 3]"],
+                                                         ["style", "[bold]x[/bold]"]])]
+    render.print_report(report, Console(file=buffer, width=120))
+    out = buffer.getvalue()
+    assert "[1, 3]" in out and "[bold]x[/bold]" in out

@@ -26,6 +26,7 @@ import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from toolkit import experiments as ex
+from toolkit.cli import render_experiments as render
 from toolkit.errors import ToolkitError
 from toolkit.files import sha256_file
 from toolkit.labels import LabelSet, read_labels
@@ -63,6 +64,10 @@ def write_labels(path: Path, n: int = 300, per_doc: int = 10, skip: set[int] = f
         writer.writerow(["doc", "text", "label"])
         writer.writerows(rows)
     return path
+
+
+#: Reasons the verdict once gave without computing them.
+CANNED = ("rarer themes", "common themes", "rare themes", "too few articles")
 
 
 def wrong(label: str) -> str:
@@ -170,108 +175,6 @@ def frozen_clock(monkeypatch):
 
 
 # --------------------------------------------------------------------------------------------
-# Configuration files
-
-DEFAULTS = {
-    "name": "default",
-    "features": {"tokenizer": "rjieba", "analyzer": "both", "char_ngram_range": [1, 3], "sublinear_tf": True,
-                 "min_df": 1},
-    "model": {"classifier": "logreg", "C": 4.0, "class_weight": "balanced"},
-    "evaluation": {"folds": 5, "repeats": 3, "seed": 0},
-}
-
-
-def test_load_config_merges_file_and_typed_overrides_over_defaults(tmp_path):
-    path = tmp_path / "char-svm.toml"
-    path.write_text('# 字符 n-gram，线性 SVM\nname = "char-svm"\n[features]\nanalyzer = "char"\n'
-                    '[model]\nclassifier = "svm"\nC = 1.0\n', encoding="utf-8")
-    config = ex.load_config(path, [
-        "model.C=4", "features.char_ngram_range=[2, 4]", "features.sublinear_tf=false",
-        "model.class_weight=none", 'features.tokenizer="jieba"', "evaluation.seed=7", "features.min_df=2",
-    ], defaults=DEFAULTS)
-    assert config["name"] == "char-svm"
-    assert config["features"] == {"tokenizer": "jieba", "analyzer": "char", "char_ngram_range": [2, 4],
-                                  "sublinear_tf": False, "min_df": 2}
-    assert config["model"] == {"classifier": "svm", "C": 4.0, "class_weight": "none"}
-    assert isinstance(config["model"]["C"], float)  # 4 typed on the command line, a float like the default
-    assert config["evaluation"] == {"folds": 5, "repeats": 3, "seed": 7}
-    assert DEFAULTS["model"]["C"] == 4.0 and DEFAULTS["features"]["analyzer"] == "both"  # not mutated
-
-
-def test_load_config_without_defaults_returns_file_and_overrides_only(tmp_path):
-    path = tmp_path / "word.toml"
-    path.write_text('[features]\nanalyzer = "word"\n', encoding="utf-8")
-    assert ex.load_config(path, ["model.C=.5", "features.word_ngram_range=[1, 2]", "cv.shuffle=true"]) == {
-        "features": {"analyzer": "word", "word_ngram_range": [1, 2]},
-        "model": {"C": 0.5},
-        "cv": {"shuffle": True},
-    }
-    assert ex.load_config(None, ["features.analyzer=char_wb"]) == {"features": {"analyzer": "char_wb"}}
-    assert ex.load_config(None) == {}
-
-
-def test_unknown_keys_are_named_with_the_known_ones(tmp_path):
-    path = tmp_path / "typo.toml"
-    path.write_text('[features]\nanalyser = "char"\n', encoding="utf-8")
-    with pytest.raises(ToolkitError) as caught:
-        ex.load_config(path, defaults=DEFAULTS)
-    message = str(caught.value)
-    assert message.startswith(f"{path}: unknown key 'features.analyser'")
-    assert "analyzer, char_ngram_range, min_df, sublinear_tf, tokenizer" in message
-    assert "did you mean 'features.analyzer'" in message
-
-    with pytest.raises(ToolkitError, match=r"^--set modle\.C=2: unknown section 'modle' .*evaluation, features, model, name"):
-        ex.load_config(None, ["modle.C=2"], defaults=DEFAULTS)
-    with pytest.raises(ToolkitError, match=r"unknown key 'model\.penalty'"):
-        ex.load_config(None, ["model.penalty=l1"], defaults=DEFAULTS)
-    # Without defaults nothing is known, so nothing is unknown.
-    assert ex.load_config(path) == {"features": {"analyser": "char"}}
-
-
-def test_malformed_and_unreadable_config_files_name_the_file(tmp_path):
-    broken = tmp_path / "broken.toml"
-    broken.write_text('[features]\nanalyzer = "char\n', encoding="utf-8")
-    with pytest.raises(ToolkitError, match=rf"^{re.escape(str(broken))}: not valid TOML \(.*line 2"):
-        ex.load_config(broken)
-    gbk = tmp_path / "gbk.toml"
-    gbk.write_bytes('# 字符模型\n[features]\nanalyzer = "char"\n'.encode("gb18030"))
-    with pytest.raises(ToolkitError, match=r"gbk\.toml: not UTF-8"):
-        ex.load_config(gbk)
-    with pytest.raises(ToolkitError, match=r"missing\.toml: no such config file"):
-        ex.load_config(tmp_path / "missing.toml")
-    with pytest.raises(ToolkitError, match="is a directory"):
-        ex.load_config(tmp_path)
-
-
-@pytest.mark.parametrize("override, problem", [
-    ("model.C=abc", r"model\.C should be a number \(like 4\.0\), not \"abc\""),
-    ("features.sublinear_tf=yes", r"should be true or false"),
-    ("features.char_ngram_range=2", r"should be a list"),
-    ("features.analyzer.kind=char", r"features\.analyzer is a value, not a section"),
-    ("features=char", r"features is a section"),
-    ("model.C", r"expected section\.key=value"),
-    ("=4", r"expected section\.key=value"),
-    ("model.C=", r"no value"),
-    ("features.char_ngram_range=[1, 3", r"not a valid TOML value"),
-    ("model..C=1", r"not a dotted key"),
-])
-def test_bad_overrides_are_explained(override, problem):
-    with pytest.raises(ToolkitError, match=problem) as caught:
-        ex.load_config(None, [override], defaults=DEFAULTS)
-    assert str(caught.value).startswith("--set ")
-
-
-def test_flatten_gives_one_dotted_key_per_setting():
-    assert ex.flatten(DEFAULTS) == {
-        "name": "default",
-        "features.tokenizer": "rjieba", "features.analyzer": "both", "features.char_ngram_range": [1, 3],
-        "features.sublinear_tf": True, "features.min_df": 1,
-        "model.classifier": "logreg", "model.C": 4.0, "model.class_weight": "balanced",
-        "evaluation.folds": 5, "evaluation.repeats": 3, "evaluation.seed": 0,
-    }
-
-
-# --------------------------------------------------------------------------------------------
 # Recording
 
 
@@ -294,7 +197,7 @@ def test_record_run_writes_a_complete_readable_record(labels, root, tmp_path):
                               "counts": {t: 60 for t in sorted(THEMES)}}
     assert info["model"] == {"path": str(model), "sha256": sha256_file(model)}
     assert set(info["versions"]) == {"python", "toolkit", "scikit-learn", "numpy", "scipy", "jieba", "rjieba",
-                                     "opencc", "skops"}
+                                     "opencc", "skops", "joblib", "charset-normalizer", "typer"}
     assert info["versions"]["scikit-learn"] == __import__("sklearn").__version__
     assert info["versions"]["numpy"] == np.__version__
     assert info["command"] == sys.argv
@@ -543,7 +446,7 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
                                          "pipeline.features__word__token_pattern": "(?u)\\S+"}
     assert data["same_labels"] is True
 
-    table = next(b for b in ex.overview_report(data) if isinstance(b, ex.Table))
+    table = next(b for b in render.overview_report(data) if isinstance(b, render.Table))
     assert table.columns == ["id", "name", "created", "rows", "macro-F1", "accuracy", "seed macro-F1",
                              "features.analyzer", "model.C", "pipeline.features__word__token_pattern"]
     assert [row[1] for row in table.rows] == ["both", "char", "word"]
@@ -561,13 +464,13 @@ def test_overview_flags_runs_on_different_labels_files(labels, root, tmp_path):
     data = ex.overview(ex.list_runs(root), root)
     assert data["same_labels"] is False
     assert {r["name"]: r["macro_f1_std"] for r in data["runs"]} == {"old": 0.021, "new": None}  # one repeat, no spread
-    report = ex.overview_report(data)
-    table = next(b for b in report if isinstance(b, ex.Table))
+    report = render.overview_report(data)
+    table = next(b for b in report if isinstance(b, render.Table))
     assert "labels" in table.columns
     shas = {row[table.columns.index("labels")] for row in table.rows}
     assert shas == {labels.sha256[:8], newer.sha256[:8]}
     assert data["differing_params"] == []  # same parameters; only the data differ
-    assert any("different labels files" in line for b in report if isinstance(b, ex.Lines) for line in b.lines)
+    assert any("different labels files" in line for b in report if isinstance(b, render.Lines) for line in b.lines)
 
 
 # --------------------------------------------------------------------------------------------
@@ -658,15 +561,17 @@ def test_a_gain_inside_two_articles_is_not_beyond_noise_when_documents_are_resam
     b = errors_of(labels, set(range(25, 300, 7)) - in_two)
     run_a, run_b = ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b))
 
-    by_paragraph = ex.compare_runs(run_a, run_b)
+    by_paragraph = ex.compare_runs(run_a, run_b, resample="paragraph")
     assert by_paragraph["verdict"] == "better" and by_paragraph["paired"]["ci"][0] > 0
 
-    by_doc = ex.compare_runs(run_a, run_b, resample="doc")
-    assert by_doc["paired"]["units"] == 30
+    by_doc = ex.compare_runs(run_a, run_b)  # whole documents are resampled by default
+    assert by_doc["paired"]["units"] == 30 and by_doc["paired"]["resample"] == "doc"
     # Both articles are left out of about 13% of resamples, where A and B then agree exactly.
     assert by_doc["paired"]["ci"][0] == 0.0
     assert by_doc["verdict"] == "mixed"
-    assert "too few articles" in by_doc["summary"]
+    # The reason is counted, not canned: the 20 paragraphs B fixes are in two of the 30 articles.
+    assert "the paragraphs B fixes or breaks lie in 2 of 30 documents" in by_doc["summary"], by_doc["summary"]
+    assert not any(phrase in by_doc["summary"] for phrase in CANNED)
 
 
 def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, root):
@@ -701,10 +606,10 @@ def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, ro
     assert (change == np.array(run_b.metrics["confusion"]["matrix"]) - np.array(run_a.metrics["confusion"]["matrix"])).all()
     assert change.trace() == 30 and change.sum() == 0  # 30 paragraphs moved onto the diagonal
 
-    report = ex.comparison_report(result)
-    titles = [b.title for b in report if isinstance(b, ex.Table)]
+    report = render.comparison_report(result)
+    titles = [b.title for b in report if isinstance(b, render.Table)]
     assert titles[0] == "parameters that differ" and "per class" in titles
-    assert any("3 pipeline parameters also differ" in line for b in report if isinstance(b, ex.Lines)
+    assert any("3 pipeline parameters also differ" in line for b in report if isinstance(b, render.Lines)
                for line in b.lines)
 
 
@@ -725,9 +630,10 @@ def test_runs_on_different_labels_files_are_refused_unless_asked(labels, root, t
 
     result = ex.compare_runs(run_a, run_b, allow_different_labels=True)
     assert result["labels"] == {"same_file": False, "sha256_a": labels.sha256, "sha256_b": newer.sha256,
-                                "rows_a": 300, "rows_b": 290, "paired": 275}
+                                "rows_a": 300, "rows_b": 290, "paired": 275, "paired_by": "text",
+                                "left_out_a": 25, "left_out_b": 15}
     assert result["paired"]["paragraphs"] == 275
-    lines = [line for b in ex.comparison_report(result) if isinstance(b, ex.Lines) for line in b.lines]
+    lines = [line for b in render.comparison_report(result) if isinstance(b, render.Lines) for line in b.lines]
     assert any("paired over the 275 paragraphs coded the same way in both (A has 300, B has 290)" in line
                for line in lines)
 
@@ -736,33 +642,6 @@ def test_too_few_resamples_are_refused(labels, root):
     run = ex.load_run(record(root, labels, labels.labels))
     with pytest.raises(ToolkitError, match="at least 100 resamples"):
         ex.compare_runs(run, run, resamples=10)
-
-
-# --------------------------------------------------------------------------------------------
-# Rendering
-
-
-def test_markdown_tables_are_well_formed_and_escape_pipes():
-    report = [ex.Heading("run x"), ex.Lines(["a | b"]),
-              ex.Table("params", ["parameter", "value"], [["pattern", "a|b"], ["ngram", "[1, 3]"]], numeric={1})]
-    text = ex.to_markdown(report)
-    assert text.splitlines() == [
-        "## run x", "", "- a \\| b", "", "**params**", "",
-        "| parameter | value |", "|---|---:|", "| pattern | a\\|b |", "| ngram | [1, 3] |",
-    ]
-
-
-def test_terminal_tables_print_values_that_look_like_markup_verbatim():
-    import io
-
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    report = [ex.Table("params", ["parameter", "value"], [["features.char_ngram_range", "[1, 3]"],
-                                                         ["style", "[bold]x[/bold]"]])]
-    ex.print_report(report, Console(file=buffer, width=120))
-    out = buffer.getvalue()
-    assert "[1, 3]" in out and "[bold]x[/bold]" in out
 
 
 # --------------------------------------------------------------------------------------------
@@ -781,9 +660,6 @@ def class_f1_changes(gold, a, b) -> dict[str, float]:
     fa = f1_score(gold, a, labels=classes, average=None, zero_division=0)
     fb = f1_score(gold, b, labels=classes, average=None, zero_division=0)
     return {c: float(y - x) for c, x, y in zip(classes, fa, fb)}
-
-
-CANNED = ("rarer themes", "common themes", "rare themes", "too few articles")
 
 
 def test_rows_coded_twice_in_one_file_are_paired_row_by_row(labels, root):
@@ -812,7 +688,7 @@ def test_different_files_pair_repeated_paragraphs_by_occurrence_and_say_what_was
     assert result["labels"]["paired_by"] == "text"
     assert result["paired"]["paragraphs"] == result["labels"]["paired"] == 301
     assert (result["labels"]["left_out_a"], result["labels"]["left_out_b"]) == (1, 10)
-    lines = [line for b in ex.comparison_report(result) if isinstance(b, ex.Lines) for line in b.lines]
+    lines = [line for b in render.comparison_report(result) if isinstance(b, render.Lines) for line in b.lines]
     assert any("left out: 1 of A's 302 rows and 10 of B's 311" in line for line in lines), lines
 
 
@@ -841,17 +717,6 @@ def test_the_verdict_names_the_classes_whose_f1_moved_most(labels, root):
                                zip(better_pair(labels), ("c", "d"))))
     assert better["verdict"] == "better" and "F1 moved most in " in better["summary"]
     assert not any(phrase in better["summary"] for phrase in CANNED)
-
-
-def test_a_gain_inside_two_articles_names_how_many_documents_changed(labels, root):
-    in_two = {i for i, r in enumerate(labels.rows) if r.doc in ("article-00.txt", "article-01.txt")}
-    a = errors_of(labels, in_two | set(range(25, 300, 7)))
-    b = errors_of(labels, set(range(25, 300, 7)) - in_two)
-    result = ex.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b)),
-                             resample="doc")
-    assert result["verdict"] == "mixed"
-    assert "the paragraphs that changed lie in 2 of 30 documents" in result["summary"], result["summary"]
-    assert not any(phrase in result["summary"] for phrase in CANNED)
 
 
 def test_a_run_is_not_compared_with_itself(labels, root):
@@ -884,7 +749,8 @@ def test_the_metrics_leave_settings_out_and_a_single_repeat_has_no_spread(labels
     names = {m["metric"] for m in result["metrics"]}
     assert "macro_f1" in names and "seed_macro_f1" in names
     assert not names & SETTINGS and not any(n.endswith(".support") for n in names)
-    assert "cv.macro_f1_std" not in names  # B ran one repeat: its 0.0 is no spread
+    spread = next(m for m in result["metrics"] if m["metric"] == "cv.macro_f1_std")
+    assert (spread["a"], spread["b"], spread["change"]) == (0.021, None, None)  # B ran one repeat: 0.0 is no spread
     both_repeated = ex.compare_runs(run_a, ex.load_run(record(root, labels, b, name="c")))
     spread = next(m for m in both_repeated["metrics"] if m["metric"] == "cv.macro_f1_std")
     assert spread["a"] == spread["b"] == 0.021
@@ -915,38 +781,17 @@ def test_seed_rows_get_their_own_paired_test(tmp_path, root):
     assert seeds["macro_f1_a"] == pytest.approx(f1_score(gold, [c[i] for i in seed], average="macro"))
     assert seeds["macro_f1_b"] == pytest.approx(f1_score(gold, [d[i] for i in seed], average="macro"))
     assert seeds["ci"][0] > 0 and seeds["resample"] == "doc" and seeds["units"] == 30
-    lines = [line for blk in ex.comparison_report(result) if isinstance(blk, ex.Lines) for line in blk.lines]
+    lines = [line for blk in render.comparison_report(result) if isinstance(blk, render.Lines) for line in blk.lines]
     assert any(line.startswith("seed rows (300 paragraphs from real articles") and
                f"change {seeds['difference']:+.3f}" in line for line in lines), lines
 
 
-def test_one_library_versions_and_one_json_safe(labels, root):
-    from importlib.metadata import version
-
+def test_runs_record_versions_and_values_through_the_one_shared_implementation(labels, root):
     from toolkit import provenance
 
-    assert ex.library_versions is provenance.library_versions
-    versions = provenance.library_versions()
-    assert set(versions) == {"python", "toolkit", "scikit-learn", "numpy", "scipy", "skops", "joblib", "jieba",
-                             "rjieba", "opencc", "charset-normalizer", "typer"}
-    for package in set(versions) - {"python", "toolkit"}:
-        assert versions[package] == version(package)
+    assert ex.library_versions is provenance.library_versions and ex.json_safe is provenance.json_safe
     info = json.loads((record(root, labels, labels.labels) / "run.json").read_text(encoding="utf-8"))
-    assert info["versions"] == versions
-
-    class Estimator:
-        def __repr__(self):
-            return "Estimator(C=1.0)"
-
-    assert provenance.json_safe({
-        "f": np.float64(0.5), "i": np.int64(3), "nan": float("nan"), "path": Path("models") / "x.skops",
-        "dtype": np.float64, "set": {"b", "c", "a"}, "pair": (1, "x"), "array": np.array([[1, 2]]),
-        "flag": np.bool_(True), 4: None, "estimator": Estimator(),
-    }) == {
-        "f": 0.5, "i": 3, "nan": None, "path": str(Path("models") / "x.skops"), "dtype": "numpy.float64",
-        "set": ["a", "b", "c"], "pair": [1, "x"], "array": [[1, 2]], "flag": True, "4": None,
-        "estimator": "Estimator(C=1.0)",
-    }
+    assert info["versions"] == provenance.library_versions()
 
 
 def test_messages_count_runs_in_the_right_number(labels, root, tmp_path):

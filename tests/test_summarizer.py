@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -12,14 +13,18 @@ from toolkit.document import BODY, Document, Paragraph
 from toolkit.garbled import GarbledRun
 from toolkit.reading import document_from_text
 from toolkit.summarizer import (
+    _KEYWORD,
     LeadSummarizer,
     SentenceGraph,
     TextRankSummarizer,
     _merge_place_names,
     analyse,
+    keyword_graph,
     pagerank,
     summarize_document,
     summarize_text,
+    summary_units,
+    term_matrix,
 )
 from toolkit.tokens import stopwords
 
@@ -36,8 +41,18 @@ def _doc(seed_docs, prefix: str) -> Document:
     return next(doc for name, doc in seed_docs.items() if name.startswith(prefix))
 
 
-def _sentence_of(doc: Document, s):
-    return doc.paragraphs[s.paragraph].sentences()[s.sentence]
+def _sentences_of(doc: Document, s):
+    """The paragraph sentences a chosen unit spans."""
+    return doc.paragraphs[s.paragraph].sentences()[s.sentence : s.last_sentence + 1]
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch in "“「") - (ch in "”」")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 # -- what may be quoted -----------------------------------------------------------------------
@@ -54,7 +69,8 @@ def test_summary_sentences_are_verbatim_body_sentences_in_document_order(seed_do
             paragraph = doc.paragraphs[s.paragraph]
             assert paragraph.kind == BODY
             assert paragraph.text[s.start : s.end] == s.text
-            assert _sentence_of(doc, s).text == s.text
+            spanned = _sentences_of(doc, s)
+            assert spanned and (spanned[0].start, spanned[-1].end) == (s.start, s.end)
 
 
 def test_never_quotes_headings_captions_bylines_navigation_copyright_or_links(seed_docs, full_summaries):
@@ -73,11 +89,67 @@ def test_never_quotes_headings_captions_bylines_navigation_copyright_or_links(se
 
 
 def test_fragments_too_short_to_stand_alone_are_not_candidates(seed_docs, full_summaries):
-    # 002 has "王力说。"-style attributions after quotes; 004 has "管理从“紧”。"
+    # 004 has "管理从“紧”。"
     texts = {s.text for summary in full_summaries.values() for s in summary.sentences}
     assert "管理从“紧”。" not in texts
     all_texts = {s.text for doc in seed_docs.values() for s in doc.sentences()}
     assert "管理从“紧”。" in all_texts
+
+
+# -- quotations --------------------------------------------------------------------------------
+
+
+def test_a_quotation_is_one_unit_with_the_attribution_after_its_closing_mark():
+    sentences = [
+        "这两天,肉苁蓉采挖刚刚结束。",
+        "“我们嘎查先后种植梭梭20余万亩。",
+        "每年两季采挖的收入能达到四五万元。”",
+        "嘎查党支部书记潘多云告诉中国城市报记者。",
+        "“路灯更换后,居民出行也更安全了。”",
+        "刘学英很满意地说。",
+        "王力说。",
+        "牧民马西达来说:“上世纪70年代,狂沙扑面而来。",
+        "2015年合作社种了梭梭,沙尘暴也少了。”",
+        "“这句引语没有结束。",
+        "后面也没有。",
+    ]
+    assert summary_units(sentences) == [
+        (0, 0, True),
+        (1, 3, True),  # three sentences: the quote's two and who said it
+        (4, 5, True),
+        (6, 6, False),  # a bare attribution: nothing before it to attach to
+        (7, 8, True),  # the speaker before the colon is part of the sentence already
+        (9, 10, False),  # the marks never balance
+    ]
+    # A mark that closes nothing, and an attribution after a sentence that is not a quote.
+    assert summary_units(["他们说得好。”", "张三说。"]) == [(0, 0, False), (1, 1, False)]
+    assert summary_units(["村里修了路。", "张三说。"]) == [(0, 0, True), (1, 1, False)]
+
+
+def test_seed_quotations_are_quoted_whole_and_attributions_never_alone(seed_docs, full_summaries):
+    doc = _doc(seed_docs, "002")
+    wang_li = next(p for p in doc.paragraphs if p.text.endswith("党支部书记王力说。"))
+    pieces = [s.text for s in wang_li.sentences()]
+    assert len(pieces) == 3 and pieces[1].startswith("党组织作用发挥好了") and not _balanced(pieces[1])
+    texts = [s.text for s in full_summaries[doc.name].sentences]
+    assert wang_li.text in texts  # the two quoted sentences and 王力说, as one unit
+    assert not {pieces[1], pieces[2]} & set(texts)
+    # Lead-3 ranks the same units, so it quotes the whole quotation too.
+    lead = [s.text for s in LeadSummarizer().summarize(doc, sentences=3, keywords=0).sentences]
+    assert lead[-1] == wang_li.text
+    told = [s.text for s in full_summaries[_doc(seed_docs, "001").name].sentences if "告诉中国城市报记者" in s.text]
+    assert len(told) == 1 and told[0].startswith("“截至今年")
+    for name, doc in seed_docs.items():
+        analysis = analyse(doc)
+        for paragraph in {u.paragraph for u in analysis.units}:
+            units = [u for u in analysis.units if u.paragraph == paragraph]
+            # Units tile the paragraph's sentences in order and quote its text verbatim.
+            assert [u.first for u in units] == [0] + [u.last + 1 for u in units[:-1]]
+            assert units[-1].last == len(doc.paragraphs[paragraph].sentences()) - 1
+            assert all(doc.paragraphs[paragraph].text[u.start : u.end] == u.text for u in units)
+        for s in full_summaries[name].sentences:
+            assert _balanced(s.text), (name, s.text)
+            assert not re.fullmatch(r"[^“”「」,，]{2,40}(说|說|介绍|介紹|透露|告诉记者|告訴記者)。", s.text), (name, s.text)
 
 
 def test_garbled_sentences_are_never_quoted():
@@ -90,11 +162,23 @@ def test_garbled_sentences_are_never_quoted():
     assert [s.text for s in summary.sentences] == ["第一句话讲的是嘎查村集体经济发展壮大。", "第三句话讲党组织带领牧民致富增收。"]
 
 
+def test_units_quote_their_own_paragraph_when_indices_are_not_list_positions():
+    # The bench drops seed 002's editor's summary this way: the other paragraphs keep their index.
+    first = "“嘎查村发展集体经济。牧民增收了。”王力说。"
+    second = "党支部领办合作社,带动群众就业。"
+    doc = Document("gaps", [Paragraph(3, first, BODY), Paragraph(7, second, BODY)])
+    summary = summarize_document(doc, sentences=ALL, keywords=0)
+    assert [(s.paragraph, s.sentence, s.last_sentence, s.text) for s in summary.sentences] == [
+        (3, 0, 2, first),
+        (7, 0, 0, second),
+    ]
+
+
 def test_seed_000_summary_holds_no_garbled_run_or_gloss(seed_docs, full_summaries):
     name = next(n for n in full_summaries if n.startswith("000"))
     doc = seed_docs[name]
     for s in full_summaries[name].sentences:
-        assert not _sentence_of(doc, s).garbled
+        assert not any(sentence.garbled for sentence in _sentences_of(doc, s))
         assert "\ufffd" not in s.text and "(j" not in s.text and "?!" not in s.text
 
 
@@ -105,7 +189,7 @@ def test_asking_for_more_sentences_than_there_are_gives_all_of_them(seed_docs, f
     # Seeds 001 and 003 repeat no sentence, so "all" is every candidate, in document order.
     for prefix in ("001", "003"):
         doc = _doc(seed_docs, prefix)
-        candidates = [(u.sentence.paragraph, u.index) for u in analyse(doc).candidates]
+        candidates = [(u.paragraph, u.first) for u in analyse(doc).candidates]
         summary = full_summaries[doc.name]
         assert summary.candidates == len(candidates) > 40
         assert [(s.paragraph, s.sentence) for s in summary.sentences] == candidates
@@ -245,7 +329,7 @@ def test_place_names_split_by_jieba_are_joined_again():
     ]
     # A common noun before 村 is not a name: 新村 stays, 发展 + 村 is not merged.
     assert _merge_place_names([("发展", "vn"), ("村", "n")]) == [("发展", "vn"), ("村", "n")]
-    words = analyse(document_from_text("在阿拉善左旗吉兰泰镇巴彦乌拉嘎查,牧民种植梭梭。")).units[0].words
+    words = analyse(document_from_text("在阿拉善左旗吉兰泰镇巴彦乌拉嘎查,牧民种植梭梭。")).sentences[0].words
     assert "吉兰泰镇" in words and "乌拉" not in words
 
 
@@ -262,18 +346,18 @@ def test_sentence_graph_is_textrank4zh_similarity(seed_docs):
             shared = len(set(terms[i]) & set(terms[j]))
             denominator = math.log(max(len(terms[i]), 1)) + math.log(max(len(terms[j]), 1))
             expected[i, j] = shared / denominator if shared and denominator > 1e-12 else 0.0
-    graph = SentenceGraph(terms)
+    graph = SentenceGraph(term_matrix(terms))
     np.testing.assert_allclose(graph.toarray(), expected, atol=1e-12)
     x = np.random.default_rng(0).random(n)
     np.testing.assert_allclose(graph @ x, expected @ x, rtol=1e-10)
-    no_loops = SentenceGraph(terms, self_loops=False)
+    no_loops = SentenceGraph(term_matrix(terms), self_loops=False)
     np.fill_diagonal(expected, 0.0)
     np.testing.assert_allclose(no_loops @ x, expected @ x, rtol=1e-10)
 
 
 def test_pagerank_is_the_stationary_distribution(seed_docs):
     terms = [u.terms for u in analyse(_doc(seed_docs, "002")).candidates] + [[]]  # one isolated node
-    dense = SentenceGraph(terms).toarray()
+    dense = SentenceGraph(term_matrix(terms)).toarray()
     n = len(dense)
     damping = 0.85
     out = dense.sum(axis=1)
@@ -282,6 +366,55 @@ def test_pagerank_is_the_stationary_distribution(seed_docs):
     values, vectors = np.linalg.eig(google.T)
     stationary = np.real(vectors[:, np.argmax(np.real(values))])
     stationary /= stationary.sum()
-    scores = pagerank(SentenceGraph(terms), damping=damping, tol=1e-12, max_iter=1000)
+    scores = pagerank(SentenceGraph(term_matrix(terms)), damping=damping, tol=1e-12, max_iter=1000)
     np.testing.assert_allclose(scores, stationary, atol=1e-9)
     assert scores.sum() == pytest.approx(1.0)
+
+
+def test_keyword_graph_links_keywords_that_share_a_sentence_whatever_stands_between(seed_docs):
+    """Each sentence is reduced to its keyword candidates before the window applies."""
+    for prefix in ("001", "004"):
+        sentences = analyse(_doc(seed_docs, prefix)).sentences
+        words, graph = keyword_graph(sentences, window=2)
+        index = {w: i for i, w in enumerate(words)}
+        graph = graph.tolil()
+        company = set()
+        for sentence in sentences:
+            sequence = [w for w, k in zip(sentence.words, sentence.kinds) if k == _KEYWORD]
+            for a, b in zip(sequence, sequence[1:]):
+                if a != b:
+                    assert graph[index[a], index[b]] > 0 and graph[index[b], index[a]] > 0, (a, b)
+            if len(set(sequence)) > 1:
+                company |= set(sequence)
+        degree = np.asarray(graph.tocsr().sum(axis=1)).ravel()
+        isolated = {w for w in words if degree[index[w]] == 0}
+        assert isolated == set(words) - company  # isolated only when alone in every sentence
+        assert len(isolated) < 0.02 * len(words)
+
+
+def test_the_term_matrix_is_built_once_per_summary(seed_docs, monkeypatch):
+    import toolkit.summarizer as summarizer
+
+    calls = []
+    real = summarizer.term_matrix
+    monkeypatch.setattr(summarizer, "term_matrix", lambda terms: calls.append(len(terms)) or real(terms))
+    summary = summarize_document(_doc(seed_docs, "002"), sentences=3)
+    assert calls == [summary.candidates]
+
+
+# -- the benchmark's ROUGE --------------------------------------------------------------------
+
+
+def test_bench_rouge_on_a_hand_checked_example():
+    from bench.summarize import rouge
+
+    # 党建引领发展 / 党建促进发展: 4 of 6 characters shared (党 建 发 展), 2 of 5 bigrams (党建, 发展),
+    # longest common subsequence 党建发展 (4); punctuation is not counted.
+    scores = rouge("党建引领发展。", "“党建促进发展”")
+    assert scores["1"] == pytest.approx({"p": 4 / 6, "r": 4 / 6, "f": 4 / 6})
+    assert scores["2"] == pytest.approx({"p": 2 / 5, "r": 2 / 5, "f": 2 / 5})
+    assert scores["L"] == pytest.approx({"p": 4 / 6, "r": 4 / 6, "f": 4 / 6})
+    # Clipped counts: 党 matches once however often the hypothesis repeats it.
+    clipped = rouge("党党党", "党建")["1"]
+    assert clipped == pytest.approx({"p": 1 / 3, "r": 1 / 2, "f": 0.4})
+    assert rouge("", "党建")["L"] == {"p": 0.0, "r": 0.0, "f": 0.0}

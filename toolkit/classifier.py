@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.errors import ToolkitError
+from toolkit.provenance import json_safe, library_versions
 from toolkit.scoring import (
     PREPARATION,
     PREPARATION_VERSION,
@@ -115,21 +115,6 @@ def _classifier(m: dict):
             max_iter=50, tol=None, random_state=0,
         )
     raise ToolkitError(f"unknown classifier {m['classifier']!r}")
-
-
-def json_safe(value: Any) -> Any:
-    """Estimator parameters as JSON: plain values kept, objects (estimators, dtypes) as repr."""
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        if all(isinstance(v, (str, int, float, bool)) or v is None for v in value):
-            return list(value)
-        return [json_safe(v) for v in value]
-    if isinstance(value, type):
-        return f"{value.__module__}.{value.__qualname__}"
-    return repr(value)
 
 
 def pipeline_params(pipeline) -> dict:
@@ -227,18 +212,6 @@ def card_path(model_path: str | Path) -> Path:
     """``models/theme.skops`` -> ``models/theme.card.json``."""
     model_path = Path(model_path)
     return model_path.with_name(model_path.stem + ".card.json")
-
-
-def library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for name in ("toolkit", "scikit-learn", "numpy", "scipy", "skops", "joblib", "rjieba", "jieba", "opencc"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            pass
-    return out
 
 
 def _card_text(card: dict) -> str:

@@ -1,5 +1,9 @@
 """Experiment runs: every training recorded under ``experiments/``, and runs compared honestly.
 
+This module records runs, reads them back, and turns them into data (JSON-ready dicts) for
+``toolkit experiments list|show|compare``; configuration files are :mod:`toolkit.config`, and the
+terminal and markdown rendering of that data is :mod:`toolkit.cli.render_experiments`.
+
 Why it is built this way:
 
 - A run is a directory ``experiments/<UTC time>-<name>/`` of plain files a reader can open
@@ -11,205 +15,62 @@ Why it is built this way:
   two points of macro-F1 on a few hundred paragraphs is often noise, so :func:`compare_runs`
   pairs the two runs' out-of-fold predictions paragraph by paragraph and reports a bootstrap
   confidence interval of the macro-F1 change and McNemar's exact test, with a verdict in words.
-- Figures from different labels files are not comparable, so comparing them is refused unless
-  asked for; then only the paragraphs present in both (same text, same label) are paired.
-- Paragraphs are matched across runs by a hash of their whitespace-normalised text, since row
-  numbers move whenever someone inserts a row in Excel.
+  The bootstrap resamples whole documents by default: cross-validation holds out whole articles
+  and the model is judged on outlets it has not seen, and paragraphs of one article are not
+  independent, so resampling them one by one would make intervals look narrower than they are.
+- Two runs on the same labels file (same SHA-256) are paired row by row: every row counts, even
+  a paragraph coded twice. Figures from different labels files are not comparable, so comparing
+  them is refused unless asked for; then paragraphs are matched by a hash of their
+  whitespace-normalised text (row numbers move whenever someone inserts a row in Excel), their
+  label, and which occurrence of that text and label they are, and the rows left unmatched on
+  either side are counted in the report.
+- Team-written paragraphs are easier than those from real articles, so the seed rows get their
+  own paired test (see :func:`is_seed_doc`): that is the honest figure.
 """
 
 from __future__ import annotations
 
-import copy
 import csv
-import difflib
 import errno
 import hashlib
 import json
 import math
-import platform
 import re
 import subprocess
 import sys
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from toolkit.config import flatten, load_config  # noqa: F401  (re-exported: toolkit.training imports them from here)
 from toolkit.errors import ToolkitError
 from toolkit.files import atomic_directory, sha256_file
+from toolkit.provenance import json_safe, library_versions
 
 RUN_FILE = "run.json"
 PARAMS_FILE = "params.json"
 METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
 PREDICTION_COLUMNS = ("row", "doc", "label", "predicted", "confidence", "text_hash")
-VERSIONED_PACKAGES = ("scikit-learn", "numpy", "scipy", "jieba", "rjieba", "opencc", "skops")
+#: Docs whose name starts with this were written by the team, not taken from an article.
+WRITTEN_PREFIX = "written-"
 #: Pipeline parameters longer than this (estimator reprs, step lists) are left out of tables.
 SHORT_VALUE = 24
+#: Leaves of metrics.json that describe the data or the procedure rather than how well the model
+#: did (row counts, folds, repeats, the CV seed, class supports): they are not metrics to compare;
+#: the procedure is in the parameters and the row counts in the pairing line.
+SETTING_LEAVES = frozenset({"rows", "seed_rows", "folds", "repeats", "seed", "support"})
+RESAMPLE_UNITS = ("doc", "paragraph")
+#: Every way to name a run that :func:`resolve_run` accepts, for help texts.
+RUN_FORMS = ("run id, unique id prefix, run directory, run name (its latest run), "
+             "'latest' or 'latest~N' (N runs before the latest)")
 _MAX_ID_ATTEMPTS = 1000
 
 
-# --------------------------------------------------------------------------------------------
-# Configuration files
-
-
-def load_config(
-    path: str | Path | None,
-    overrides: Sequence[str] = (),
-    *,
-    defaults: dict | None = None,
-) -> dict:
-    """A run configuration from a TOML file and ``section.key=value`` overrides, as a nested dict.
-
-    Override values are TOML literals (``4.0``, ``[1, 3]``, ``true``, ``"char"``); a bare word such
-    as ``char`` is taken as a string, because that is what a user typing ``--set`` means.
-    With ``defaults``, the result is the defaults updated by the file and the overrides, and a key
-    the defaults do not know is an error naming it and the known ones, so a typo is caught before
-    minutes of training rather than silently ignored.
-    """
-    loaded: dict = {}
-    if path is not None:
-        loaded = _read_toml(Path(path))
-        if defaults is not None:
-            _check_known(loaded, defaults, str(path))
-    for item in overrides:
-        key, value = _parse_override(item)
-        if defaults is not None:
-            _check_known(_nest(key, value), defaults, f"--set {item}")
-        _set_dotted(loaded, key, value, f"--set {item}")
-    if defaults is None:
-        return loaded
-    return _merge(defaults, loaded)
-
-
-def flatten(config: dict, prefix: str = "") -> dict:
-    """``{"features": {"analyzer": "both"}}`` -> ``{"features.analyzer": "both"}``: one column per setting."""
-    flat: dict = {}
-    for key, value in config.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            flat.update(flatten(value, dotted + "."))
-        else:
-            flat[dotted] = value
-    return flat
-
-
-def _read_toml(path: Path) -> dict:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ToolkitError(f"{path}: no such config file") from None
-    except IsADirectoryError:
-        raise ToolkitError(f"{path}: is a directory, not a config file") from None
-    except OSError as exc:
-        raise ToolkitError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ToolkitError(f"{path}: not UTF-8 text (a TOML file must be UTF-8)") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ToolkitError(f"{path}: not valid TOML ({exc})") from None
-
-
-def _parse_override(item: str) -> tuple[str, Any]:
-    key, sep, raw = item.partition("=")
-    key, raw = key.strip(), raw.strip()
-    if not sep or not key:
-        raise ToolkitError(f"--set {item}: expected section.key=value, e.g. model.C=2.0")
-    if any(not part.strip() for part in key.split(".")):
-        raise ToolkitError(f"--set {item}: {key!r} is not a dotted key like features.analyzer")
-    if not raw:
-        raise ToolkitError(f'--set {item}: no value (write "" for an empty string)')
-    try:
-        return key, tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError as exc:
-        if raw[0] in "[{\"'":
-            raise ToolkitError(f"--set {item}: {raw} is not a valid TOML value ({exc})") from None
-    try:
-        return key, float(raw) if any(c in raw for c in ".eE") else int(raw)
-    except ValueError:
-        return key, raw
-
-
-def _nest(dotted: str, value: Any) -> dict:
-    for part in reversed(dotted.split(".")):
-        value = {part: value}
-    return value
-
-
-def _set_dotted(config: dict, dotted: str, value: Any, source: str) -> None:
-    parts = dotted.split(".")
-    node = config
-    for depth, part in enumerate(parts[:-1]):
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise ToolkitError(f"{source}: {'.'.join(parts[: depth + 1])} is a value, not a section")
-    node[parts[-1]] = value
-
-
-def _kind(value: Any) -> str | None:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, dict):
-        return "a section"
-    return None
-
-
-def _check_known(given: dict, defaults: dict, source: str, prefix: str = "") -> None:
-    for key, value in given.items():
-        dotted = f"{prefix}{key}"
-        if key not in defaults:
-            known = sorted(defaults)
-            where = f"[{prefix[:-1]}]" if prefix else "the top level"
-            what = "section" if isinstance(value, dict) and not prefix else "key"
-            near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"; did you mean '{prefix}{near[0]}'?" if near else ""
-            raise ToolkitError(
-                f"{source}: unknown {what} {dotted!r} (known in {where}: {', '.join(known)}{hint})"
-            )
-        expected = defaults[key]
-        if isinstance(expected, dict):
-            if not isinstance(value, dict):
-                raise ToolkitError(f"{source}: {dotted} is a section ([{dotted}]), not a value")
-            _check_known(value, expected, source, dotted + ".")
-            continue
-        if isinstance(value, dict):
-            raise ToolkitError(f"{source}: {dotted} is a value, not a section")
-        want, got = _kind(expected), _kind(value)
-        if want is not None and got != want:
-            raise ToolkitError(f"{source}: {dotted} should be {want} (like {_toml(expected)}), not {_toml(value)}")
-
-
-def _merge(base: dict, update: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        elif isinstance(value, int) and not isinstance(value, bool) and type(out.get(key)) is float:
-            out[key] = float(value)  # model.C=4 where the default is 4.0: keep the type estimators expect
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return repr(value)
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,21 +199,6 @@ def _model_info(model_path: Path | None) -> dict | None:
         raise ToolkitError(f"{model_path}: model file not found, so the run cannot record it") from None
 
 
-def library_versions() -> dict:
-    """Versions of what shaped the figures, read from package metadata (nothing is imported)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from toolkit import __version__
-
-    versions = {"python": platform.python_version(), "toolkit": __version__}
-    for package in VERSIONED_PACKAGES:
-        try:
-            versions[package] = version(package)
-        except PackageNotFoundError:
-            versions[package] = None
-    return versions
-
-
 def git_state(where: Path) -> dict | None:
     """The commit checked out where the run is recorded, and whether tracked files were edited.
 
@@ -375,24 +221,8 @@ def git_state(where: Path) -> dict | None:
     return {"commit": commit, "dirty": bool(status) if status is not None else None}
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "tolist"):  # numpy scalars and arrays
-        return _jsonable(value.tolist())
-    return repr(value)
-
-
 def _dumps(value: Any) -> str:
-    return json.dumps(_jsonable(value), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json.dumps(json_safe(value), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -431,7 +261,7 @@ class Run:
 
     @property
     def macro_f1(self) -> float | None:
-        return _number(self.metrics.get("macro_f1"))
+        return as_number(self.metrics.get("macro_f1"))
 
     def predictions(self) -> list[dict]:
         if self._predictions is None:
@@ -454,6 +284,8 @@ def list_runs(root: str | Path, on_problem: Callable[[str], None] | None = None)
     """
     root = Path(root)
     if not root.is_dir():
+        if root.exists():
+            raise ToolkitError(f"{root}: not a directory (give the directory that holds the runs, e.g. experiments)")
         raise ToolkitError(f"{root}: no such experiments directory")
     runs = []
     for child in sorted(root.iterdir()):
@@ -472,7 +304,10 @@ def list_runs(root: str | Path, on_problem: Callable[[str], None] | None = None)
 def resolve_run(
     root: str | Path, spec: str, runs: list[Run] | None = None, on_problem: Callable[[str], None] | None = None
 ) -> Run:
-    """A run named by id, unique id prefix, directory path, ``latest``, ``latest~N``, or run name (its latest run)."""
+    """A run named by id, unique id prefix, run directory, run name (its latest run), ``latest`` or ``latest~N``.
+
+    :data:`RUN_FORMS` says the same to the command line; keep the two in step.
+    """
     candidate = Path(spec)
     if (candidate / RUN_FILE).is_file():
         return load_run(candidate)
@@ -483,7 +318,7 @@ def resolve_run(
     if latest:
         back = int(latest.group(1) or 0)
         if back >= len(runs):
-            raise ToolkitError(f"{spec}: {root_text} holds {len(runs)} run{'s' if len(runs) != 1 else ''}")
+            raise ToolkitError(f"{spec}: {root_text} holds {_plural(len(runs), 'run')}")
         return runs[-1 - back]
     for run in runs:
         if run.id == spec:
@@ -500,7 +335,7 @@ def resolve_run(
     if "/" in spec or candidate.exists():
         raise ToolkitError(f"{spec}: not a run directory (no {RUN_FILE})")
     raise ToolkitError(
-        f"{spec}: no such run in {root_text} ({len(runs)} runs; 'toolkit experiments list' shows them)"
+        f"{spec}: no such run in {root_text} ({_plural(len(runs), 'run')}; 'toolkit experiments list' shows them)"
     )
 
 
@@ -546,7 +381,8 @@ def _read_predictions(path: Path) -> list[dict]:
         raise ToolkitError(f"{path}: cannot read ({exc})") from None
 
 
-def _number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """A finite number as float; None for anything else (bools, strings, NaN), so a damaged figure shows as missing."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
@@ -565,6 +401,7 @@ def paired_bootstrap(
     seed: int = 0,
     groups: Sequence[str] | None = None,
     confidence: float = 0.95,
+    labels: Sequence[str] | None = None,
 ) -> dict:
     """The macro-F1 change B - A and a percentile bootstrap interval for it.
 
@@ -574,7 +411,10 @@ def paired_bootstrap(
     Each resample is a row of counts; all F1s come from one matrix product of those counts with
     per-unit indicator sums, so 2000 resamples of a thousand paragraphs take well under a second.
     Macro-F1 of a resample averages over the labels that occur in its gold or predicted labels,
-    as ``sklearn.metrics.f1_score(average="macro")`` would on the materialised resample.
+    as ``sklearn.metrics.f1_score(average="macro")`` would on the materialised resample; with
+    ``labels``, only over those of them that occur, so the observed figure is
+    ``f1_score(..., labels=labels, average="macro")`` when all of them occur in the gold labels
+    (how the seed-row figure in metrics.json is computed).
     """
     import numpy as np
 
@@ -584,9 +424,11 @@ def paired_bootstrap(
     n = len(y)
     if n == 0 or len(a) != n or len(b) != n:
         raise ValueError("need gold labels and two predictions of the same, non-zero length")
-    labels = sorted(set(y) | set(a) | set(b))
-    k = len(labels)
-    code = {label: i for i, label in enumerate(labels)}
+    names = sorted(set(y) | set(a) | set(b))
+    k = len(names)
+    code = {label: i for i, label in enumerate(names)}
+    kept = set(names) if labels is None else set(labels)
+    counted = np.array([label in kept for label in names])
     yi = np.fromiter((code[v] for v in y), dtype=np.int64, count=n)
     ai = np.fromiter((code[v] for v in a), dtype=np.int64, count=n)
     bi = np.fromiter((code[v] for v in b), dtype=np.int64, count=n)
@@ -607,7 +449,7 @@ def paired_bootstrap(
         out = []
         for pred, tp in ((pa, tpa), (pb, tpb)):
             denom = gold + pred
-            present = denom > 0
+            present = (denom > 0) & counted
             f1 = np.divide(2 * tp, denom, out=np.zeros_like(denom), where=present)
             out.append(f1.sum(axis=1) / np.maximum(present.sum(axis=1), 1))
         return out
@@ -616,7 +458,7 @@ def paired_bootstrap(
     result = {
         "paragraphs": n,
         "units": n_units,
-        "labels": labels,
+        "labels": [label for label, kept in zip(names, counted) if kept],
         "macro_f1_a": float(observed_a),
         "macro_f1_b": float(observed_b),
         "difference": float(observed_b - observed_a),
@@ -666,12 +508,52 @@ def mcnemar(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str])
             "both_wrong": neither, "p": float(p)}
 
 
+def class_f1(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str]) -> dict[str, dict]:
+    """F1 of each gold label for A and for B on the same paragraphs, and its change.
+
+    What the verdict names when it says where macro-F1 moved: computed on the paired paragraphs,
+    so with two labels files it speaks of the paragraphs both runs were scored on.
+    """
+    gold = Counter(y_true)
+    out = {}
+    for label in sorted(gold):
+        f1 = []
+        for pred in (pred_a, pred_b):
+            tp = sum(1 for g, p in zip(y_true, pred) if g == p == label)
+            predicted = sum(1 for p in pred if p == label)
+            f1.append(2 * tp / (gold[label] + predicted))
+        out[label] = {"a": f1[0], "b": f1[1], "change": f1[1] - f1[0]}
+    return out
+
+
+def is_seed_doc(doc: str) -> bool:
+    """Whether a paragraph comes from a real article (a seed row), judged by its doc alone.
+
+    predictions.csv records each row's ``doc`` but not the labels file's ``source`` column, so a
+    seed row here is one whose doc does not start with ``written-``, the naming the team uses for
+    paragraphs it wrote. (:func:`toolkit.evaluation.is_seed` prefers ``source`` when a row has
+    one; the two agree on a labels file that follows that naming.)
+    """
+    return not doc.startswith(WRITTEN_PREFIX)
+
+
+def format_p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def cv_spread(metrics: dict) -> float | None:
+    """The macro-F1 standard deviation over CV repeats, or None: one repeat has no spread (its 0.0 is no figure)."""
+    cv = metrics.get("cv") if isinstance(metrics.get("cv"), dict) else {}
+    repeated = not isinstance(cv.get("repeats"), int) or cv["repeats"] > 1
+    return as_number(cv.get("macro_f1_std")) if repeated else None
+
+
 # --------------------------------------------------------------------------------------------
 # Overview, details and comparison as data (JSON-ready)
 
 
 def _fingerprint(value: Any) -> str:
-    return json.dumps(_jsonable(value), sort_keys=True, ensure_ascii=False)
+    return json.dumps(json_safe(value), sort_keys=True, ensure_ascii=False)
 
 
 def _flat_params(run: Run) -> dict:
@@ -683,8 +565,23 @@ def _pipeline_params(run: Run) -> dict:
     return flatten(pipeline, "pipeline.") if isinstance(pipeline, dict) else {}
 
 
+def value_text(value: Any) -> str:
+    """How a parameter value reads in a table; its length decides whether it gets a column."""
+    if value is None:
+        return "None"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(value_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
 def _is_short(value: Any) -> bool:
-    return len(_show(value)) <= SHORT_VALUE
+    return len(value_text(value)) <= SHORT_VALUE
 
 
 _MISSING = object()
@@ -744,8 +641,6 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
     ordered.sort(key=lambda r: (r.macro_f1 is None, -(r.macro_f1 or 0.0)))
     entries = []
     for run in ordered:
-        cv = run.metrics.get("cv") if isinstance(run.metrics.get("cv"), dict) else {}
-        repeated = not isinstance(cv.get("repeats"), int) or cv["repeats"] > 1  # one repeat has no spread
         entries.append({
             "id": run.id,
             "name": run.name,
@@ -753,9 +648,9 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
             "rows": run.rows,
             "labels_sha256": run.labels_sha256,
             "macro_f1": run.macro_f1,
-            "macro_f1_std": _number(cv.get("macro_f1_std")) if repeated else None,
-            "accuracy": _number(run.metrics.get("accuracy")),
-            "seed_macro_f1": _number(run.metrics.get("seed_macro_f1")),
+            "macro_f1_std": cv_spread(run.metrics),
+            "accuracy": as_number(run.metrics.get("accuracy")),
+            "seed_macro_f1": as_number(run.metrics.get("seed_macro_f1")),
             "params": {k: v for k in keys if (v := _param_value(run, k)) is not _MISSING},
             "path": str(run.path),
         })
@@ -763,7 +658,7 @@ def overview(runs: Sequence[Run], root: str | Path | None = None) -> dict:
         "root": None if root is None else str(root),
         "differing_params": keys,
         "same_labels": len(shas) <= 1,
-        "runs": _jsonable(entries),
+        "runs": json_safe(entries),
     }
 
 
@@ -779,65 +674,126 @@ def compare_runs(
     allow_different_labels: bool = False,
     resamples: int = 2000,
     seed: int = 0,
-    resample: str = "paragraph",
+    resample: str = "doc",
     confidence: float = 0.95,
 ) -> dict:
     """Everything ``compare`` reports, as data: parameter and metric changes, and the paired tests.
 
-    Paragraphs are paired by text hash and gold label, so with two labels files only those coded
-    the same way in both count; with one labels file that is every row.
+    The tests run on the paragraphs :func:`pair_predictions` pairs: every row when both runs used
+    the same labels file. Seed rows (:func:`is_seed_doc`) get a second paired bootstrap of their
+    own under ``paired_seed``. ``resample="doc"`` resamples whole documents, as cross-validation
+    holds them out; ``"paragraph"`` resamples paragraphs one by one.
     """
-    if resample not in ("paragraph", "doc"):
-        raise ToolkitError(f"resample must be 'paragraph' or 'doc', not {resample!r}")
+    if resample not in RESAMPLE_UNITS:
+        raise ToolkitError(f"resample must be one of {', '.join(RESAMPLE_UNITS)}, not {resample!r}")
     if resamples < 100:
         raise ToolkitError(f"--bootstrap {resamples}: use at least 100 resamples (2000 is the default)")
+    if a.path.resolve() == b.path.resolve():
+        raise ToolkitError(
+            f"A and B are the same run ({a.id}); name two runs, e.g. 'toolkit experiments compare latest~1' "
+            f"(B defaults to latest)"
+        )
     same_labels = a.labels_sha256 == b.labels_sha256 and bool(a.labels_sha256)
-    pred_a = {(p["text_hash"], p["label"]): p for p in a.predictions()}
-    pred_b = {(p["text_hash"], p["label"]): p for p in b.predictions()}
-    shared = [key for key in pred_a if key in pred_b]
     if not same_labels and not allow_different_labels:
+        shared = len(pair_predictions(a, b, by_row=False))
         raise ToolkitError(
             f"{a.id} and {b.id} were trained on different labels files "
             f"(sha256 {a.labels_sha256[:12] or '?'} vs {b.labels_sha256[:12] or '?'}), so their figures "
-            f"are not comparable; --allow-different-labels compares the {len(shared)} paragraphs "
+            f"are not comparable; --allow-different-labels compares the {shared} paragraphs "
             f"coded the same way in both"
         )
-    if not shared:
+    pairs = pair_predictions(a, b, by_row=same_labels)
+    if not pairs:
         raise ToolkitError(f"{a.id} and {b.id} have no paragraph in common (same text and label) to compare")
 
-    gold = [key[1] for key in shared]
-    pa = [pred_a[key]["predicted"] for key in shared]
-    pb = [pred_b[key]["predicted"] for key in shared]
-    docs = [pred_a[key].get("doc") or pred_b[key].get("doc") or "" for key in shared]
-    boot = paired_bootstrap(
-        gold, pa, pb, resamples=resamples, seed=seed,
-        groups=docs if resample == "doc" else None, confidence=confidence,
-    )
-    boot["resample"] = resample
-    boot["accuracy_a"] = sum(x == g for x, g in zip(pa, gold)) / len(gold)
-    boot["accuracy_b"] = sum(x == g for x, g in zip(pb, gold)) / len(gold)
-    boot["mcnemar"] = mcnemar(gold, pa, pb)
+    gold = [pa["label"] for pa, _ in pairs]
+    pred_a = [pa["predicted"] for pa, _ in pairs]
+    pred_b = [pb["predicted"] for _, pb in pairs]
+    docs = [pa.get("doc") or pb.get("doc") or "" for pa, pb in pairs]
+    options = dict(resamples=resamples, seed=seed, confidence=confidence)
+
+    boot = _paired_tests(gold, pred_a, pred_b, docs, resample, options)
+    boot["per_class_f1"] = class_f1(gold, pred_a, pred_b)
+    changed = {doc for doc, g, x, y in zip(docs, gold, pred_a, pred_b) if (x == g) != (y == g)}
+    boot["docs"] = len(set(docs))
+    boot["docs_changed"] = len(changed)
+
+    seed_rows = [i for i, doc in enumerate(docs) if is_seed_doc(doc)]
+    paired_seed = None
+    if seed_rows:
+        pick = lambda values: [values[i] for i in seed_rows]  # noqa: E731
+        paired_seed = _paired_tests(pick(gold), pick(pred_a), pick(pred_b), pick(docs), resample, options,
+                                    labels=sorted(set(pick(gold))))
     verdict, summary = _verdict(boot)
 
-    return _jsonable({
+    return json_safe({
         "a": _run_summary(a),
         "b": _run_summary(b),
         "labels": {
             "same_file": same_labels,
             "sha256_a": a.labels_sha256,
             "sha256_b": b.labels_sha256,
-            "rows_a": len(pred_a),
-            "rows_b": len(pred_b),
-            "paired": len(shared),
+            "rows_a": len(a.predictions()),
+            "rows_b": len(b.predictions()),
+            "paired": len(pairs),
+            "paired_by": "row" if same_labels else "text",
+            "left_out_a": len(a.predictions()) - len(pairs),
+            "left_out_b": len(b.predictions()) - len(pairs),
         },
         "params": _param_changes(a, b),
         "metrics": _metric_changes(a.metrics, b.metrics),
         "per_class": _class_changes(a.metrics, b.metrics),
         "confusion": _confusion_change(a.metrics, b.metrics),
         "paired": boot,
+        "paired_seed": paired_seed,
         "verdict": verdict,
         "summary": summary,
     })
+
+
+def pair_predictions(a: Run, b: Run, *, by_row: bool) -> list[tuple[dict, dict]]:
+    """A's and B's out-of-fold predictions for the same paragraphs, in A's row order.
+
+    ``by_row`` (both runs on one labels file) pairs row numbers, so a paragraph coded twice counts
+    twice, as it did in training. Otherwise a paragraph is its text hash, its label and which
+    occurrence of that pair it is in its file: the second copy in A meets the second copy in B,
+    and a copy only one file has is left out rather than paired twice.
+    """
+    if by_row:
+        rows_b = {p["row"]: p for p in b.predictions()}
+        pairs = []
+        for pa in a.predictions():
+            pb = rows_b.get(pa["row"])
+            if pb is None:
+                continue
+            if (pa["text_hash"], pa["label"]) != (pb["text_hash"], pb["label"]):
+                raise ToolkitError(
+                    f"{a.id} and {b.id} record the same labels file, but row {pa['row']} differs between "
+                    f"their {PREDICTIONS_FILE}; one of the records has been edited"
+                )
+            pairs.append((pa, pb))
+        return pairs
+    keyed_b = dict(_occurrence_keys(b.predictions()))
+    return [(pa, keyed_b[key]) for key, pa in _occurrence_keys(a.predictions()) if key in keyed_b]
+
+
+def _occurrence_keys(predictions: list[dict]) -> list[tuple[tuple[str, str, int], dict]]:
+    seen: Counter = Counter()
+    out = []
+    for p in predictions:
+        seen[p["text_hash"], p["label"]] += 1
+        out.append(((p["text_hash"], p["label"], seen[p["text_hash"], p["label"]]), p))
+    return out
+
+
+def _paired_tests(gold, pred_a, pred_b, docs, resample: str, options: dict, labels=None) -> dict:
+    result = paired_bootstrap(gold, pred_a, pred_b, groups=docs if resample == "doc" else None,
+                              labels=labels, **options)
+    result["resample"] = resample
+    result["accuracy_a"] = sum(x == g for x, g in zip(pred_a, gold)) / len(gold)
+    result["accuracy_b"] = sum(x == g for x, g in zip(pred_b, gold)) / len(gold)
+    result["mcnemar"] = mcnemar(gold, pred_a, pred_b)
+    return result
 
 
 def _run_summary(run: Run) -> dict:
@@ -845,8 +801,21 @@ def _run_summary(run: Run) -> dict:
             "rows": run.rows, "labels_sha256": run.labels_sha256}
 
 
+def _moved_most(per_class: dict, top: int = 2) -> str:
+    """``"; F1 moved most in talent (+0.500), ecology (+0.167)"``, or nothing when no class moved."""
+    moved = sorted(((label, c["change"]) for label, c in per_class.items() if abs(c["change"]) >= 0.0005),
+                   key=lambda item: (-abs(item[1]), item[0]))
+    if not moved:
+        return ""
+    return "; F1 moved most in " + ", ".join(f"{label} ({change:+.3f})" for label, change in moved[:top])
+
+
 def _verdict(boot: dict) -> tuple[str, str]:
-    """One line a researcher can act on; both tests have to agree before anything is called real."""
+    """One line a researcher can act on; both tests have to agree before anything is called real.
+
+    Every reason given is computed: the classes whose F1 moved most on the paired paragraphs,
+    and, when whole documents are resampled, how many documents hold the paragraphs that changed.
+    """
     mc = boot["mcnemar"]
     fixed, broken, p = mc["b_only_correct"], mc["a_only_correct"], mc["p"]
     level = round(boot["confidence"] * 100)
@@ -858,40 +827,39 @@ def _verdict(boot: dict) -> tuple[str, str]:
     else:
         boot_sign = 0
     mc_sign = (1 if fixed > broken else -1) if p < alpha else 0
-    counts = f"B fixes {fixed} paragraph{'s' if fixed != 1 else ''} A got wrong and breaks {broken}"
+    counts = f"B fixes {_plural(fixed, 'paragraph')} A got wrong and breaks {broken}"
+    moved = _moved_most(boot.get("per_class_f1") or {})
     if boot_sign and boot_sign == mc_sign:
         word = "better" if boot_sign > 0 else "worse"
         return word, (
             f"B is {word} than A beyond noise: macro-F1 {diff:+.3f} ({level}% CI excludes 0), "
-            f"{counts} (McNemar p {_p(p)})"
+            f"{counts} (McNemar p {format_p(p)}){moved}"
         )
     if not boot_sign and not mc_sign:
         what = "no change in any prediction" if fixed == broken == 0 else (
-            f"the macro-F1 change ({diff:+.3f}) is within noise and {counts} (McNemar p {_p(p)})"
+            f"the macro-F1 change ({diff:+.3f}) is within noise and {counts} (McNemar p {format_p(p)})"
         )
         return "no_difference", f"no detectable difference: {what}"
     if boot_sign and not mc_sign:
         side = "higher" if boot_sign > 0 else "lower"
         return "mixed", (
             f"mixed evidence: B's macro-F1 is {side} beyond noise ({diff:+.3f}), but {counts}, a split "
-            f"chance could give (McNemar p {_p(p)}); the change lies in the rarer themes, so treat it as a lead, not a result"
+            f"chance could give (McNemar p {format_p(p)}){moved}; treat it as a lead, not a result"
         )
     if mc_sign and not boot_sign:
         side = "more" if mc_sign > 0 else "fewer"
-        why = ("resampling whole documents, the change sits in too few articles to generalise"
-               if boot.get("resample") == "doc" else "the change is in the common themes")
+        where = ""
+        if boot.get("resample") == "doc" and "docs_changed" in boot:
+            where = (f" when whole documents are resampled: the paragraphs B fixes or breaks lie in "
+                     f"{boot['docs_changed']} of {_plural(boot['docs'], 'document')}")
         return "mixed", (
-            f"mixed evidence: B gets {side} paragraphs right beyond noise ({counts}, McNemar p {_p(p)}), "
-            f"but its macro-F1 change ({diff:+.3f}) is within noise: {why}"
+            f"mixed evidence: B gets {side} paragraphs right beyond noise ({counts}, McNemar p {format_p(p)}), "
+            f"but its macro-F1 change ({diff:+.3f}) is within noise{where}{moved}"
         )
     return "mixed", (
-        f"mixed evidence: B's macro-F1 moves {diff:+.3f} beyond noise while {counts} (McNemar p {_p(p)}): "
-        f"it trades errors in rare themes against errors in common ones"
+        f"mixed evidence: B's macro-F1 moves {diff:+.3f} beyond noise while {counts} (McNemar p {format_p(p)})"
+        f"{moved}"
     )
-
-
-def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
 def _param_changes(a: Run, b: Run) -> list[dict]:
@@ -907,15 +875,18 @@ def _param_changes(a: Run, b: Run) -> list[dict]:
 
 
 def _numeric_leaves(metrics: dict, prefix: str = "") -> dict:
+    """Dotted metric -> number, without the per-class and confusion tables and without settings."""
     out = {}
     for key, value in metrics.items():
         dotted = f"{prefix}{key}"
-        if key == "confusion" or (key == "per_class" and not prefix):
+        if key == "confusion" or (key == "per_class" and not prefix) or key in SETTING_LEAVES:
             continue
         if isinstance(value, dict):
             out.update(_numeric_leaves(value, dotted + "."))
-        elif _number(value) is not None:
+        elif as_number(value) is not None:
             out[dotted] = value
+    if not prefix and "cv.macro_f1_std" in out and cv_spread(metrics) is None:
+        out["cv.macro_f1_std"] = None  # a single repeat: there is no spread to compare
     return out
 
 
@@ -924,7 +895,9 @@ def _metric_changes(ma: dict, mb: dict) -> list[dict]:
     order = list(la) + [k for k in lb if k not in la]
     rows = []
     for key in order:
-        va, vb = _number(la.get(key)), _number(lb.get(key))
+        va, vb = as_number(la.get(key)), as_number(lb.get(key))
+        if va is None and vb is None:
+            continue
         rows.append({"metric": key, "a": la.get(key), "b": lb.get(key),
                      "change": None if va is None or vb is None else vb - va})
     return rows
@@ -939,7 +912,7 @@ def _class_changes(ma: dict, mb: dict) -> list[dict]:
         for measure in ("precision", "recall", "f1", "support"):
             va = (ca.get(label) or {}).get(measure)
             vb = (cb.get(label) or {}).get(measure)
-            na, nb = _number(va), _number(vb)
+            na, nb = as_number(va), as_number(vb)
             row[measure] = {"a": va if na is not None else None, "b": vb if nb is not None else None,
                             "change": None if na is None or nb is None else vb - va}
         rows.append(row)
@@ -962,273 +935,3 @@ def _confusion_change(ma: dict, mb: dict) -> dict | None:
     a, b = grid(ta), grid(tb)
     return {"labels": labels, "a": a, "b": b,
             "change": [[b[i][j] - a[i][j] for j in range(len(labels))] for i in range(len(labels))]}
-
-
-# --------------------------------------------------------------------------------------------
-# Reports: the same content as a terminal table (rich) or GitHub markdown
-
-
-@dataclass
-class Heading:
-    text: str
-
-
-@dataclass
-class Lines:
-    lines: list[str]
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    numeric: set[int] = field(default_factory=set)
-
-
-Report = list  # of Heading | Lines | Table
-
-
-def _show(value: Any) -> str:
-    if value is _MISSING:
-        return "—"
-    if value is None:
-        return "None"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
-
-
-def _fig(value: Any, digits: int = 3) -> str:
-    number = _number(value)
-    if number is None:
-        return "—"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return f"{number:.{digits}f}"
-
-
-def _change(value: Any, integer: bool = False) -> str:
-    number = _number(value)
-    if number is None:
-        return "—"
-    if integer:
-        return f"{int(round(number)):+d}" if round(number) else "0"
-    return f"{number:+.3f}" if abs(number) >= 0.0005 else "0"
-
-
-def _when(created: str) -> str:
-    return created.replace("T", " ")[:16] if created else "—"
-
-
-def overview_report(data: dict) -> Report:
-    runs = data["runs"]
-    if not runs:
-        return [Lines([f"no runs in {data.get('root') or 'this directory'} yet; 'toolkit train' records one"])]
-    columns = ["id", "name", "created", "rows", "macro-F1", "accuracy"]
-    has_seed = any(r["seed_macro_f1"] is not None for r in runs)
-    if has_seed:
-        columns.append("seed macro-F1")
-    if not data["same_labels"]:
-        columns.append("labels")
-    columns += data["differing_params"]
-    rows = []
-    for r in runs:
-        f1 = _fig(r["macro_f1"])
-        if r["macro_f1_std"] is not None and r["macro_f1"] is not None:
-            f1 += f" ± {r['macro_f1_std']:.3f}"
-        row = [r["id"], r["name"], _when(r["created"]), _fig(r["rows"]), f1, _fig(r["accuracy"])]
-        if has_seed:
-            row.append(_fig(r["seed_macro_f1"]))
-        if not data["same_labels"]:
-            row.append((r["labels_sha256"] or "?")[:8])
-        row += [_show(r["params"].get(k)) if k in r["params"] else "—" for k in data["differing_params"]]
-        rows.append(row)
-    report: Report = [Table(f"{len(runs)} run{'s' if len(runs) != 1 else ''}, best macro-F1 first",
-                            columns, rows, numeric={3, 4, 5} | ({6} if has_seed else set()))]
-    notes = []
-    if not data["same_labels"]:
-        notes.append("runs were trained on different labels files (see the labels column): "
-                     "their figures are not directly comparable")
-    if len(runs) > 1 and not data["differing_params"]:
-        notes.append("all runs share the same parameters")
-    if notes:
-        report.append(Lines(notes))
-    return report
-
-
-def details_report(data: dict) -> Report:
-    info, metrics, params = data["run"], data["metrics"], data["params"]
-    labels = info.get("labels") or {}
-    model = info.get("model") or {}
-    versions = info.get("versions") or {}
-    git = info.get("git") or {}
-    facts = [
-        f"name: {info.get('name', '—')}",
-        f"created: {info.get('created', '—')}, took {_fig(info.get('duration_s'), 1)} s",
-        f"labels: {labels.get('path', '—')} ({labels.get('rows', '—')} rows, {labels.get('docs', '—')} docs, "
-        f"sha256 {str(labels.get('sha256', ''))[:12]}): "
-        + ", ".join(f"{k} {v}" for k, v in (labels.get("counts") or {}).items()),
-        f"model: {model.get('path', '—')} (sha256 {str(model.get('sha256', ''))[:12]})" if model else "model: not saved",
-        "versions: " + ", ".join(f"{k} {v}" for k, v in versions.items() if v),
-    ]
-    if git:
-        facts.append(f"git: {git.get('commit', '')[:12]}{' with uncommitted changes' if git.get('dirty') else ''}")
-    if info.get("command"):
-        facts.append("command: " + " ".join(info["command"]))
-    facts.append(f"directory: {data['path']}")
-    report: Report = [Heading(f"run {data['id']}"), Lines(facts)]
-
-    cv = metrics.get("cv") if isinstance(metrics.get("cv"), dict) else {}
-    spread = cv.get("macro_f1_std") if not isinstance(cv.get("repeats"), int) or cv["repeats"] > 1 else None
-    figures = [["model", _fig(metrics.get("macro_f1")), _fig(spread),
-                _fig(metrics.get("accuracy")), _fig(metrics.get("seed_macro_f1"))]]
-    for name, base in (metrics.get("baselines") or {}).items():
-        if isinstance(base, dict):
-            figures.append([f"baseline: {name}", _fig(base.get("macro_f1")), "—", _fig(base.get("accuracy")),
-                            _fig(base.get("seed_macro_f1"))])
-    title = "cross-validated figures"
-    if cv:
-        title += " (" + ", ".join(f"{k} {_show(v)}" for k, v in cv.items()
-                                  if k != "macro_f1_std" and not isinstance(v, (list, dict))) + ")"
-    report.append(Table(title, ["", "macro-F1", "sd", "accuracy", "seed macro-F1"], figures, numeric={1, 2, 3, 4}))
-
-    per_class = metrics.get("per_class") or {}
-    if per_class:
-        report.append(Table("per class", ["label", "precision", "recall", "F1", "support"], [
-            [label, _fig(m.get("precision")), _fig(m.get("recall")), _fig(m.get("f1")), _fig(m.get("support"))]
-            for label, m in per_class.items()
-        ], numeric={1, 2, 3, 4}))
-    conf = metrics.get("confusion")
-    if isinstance(conf, dict) and conf.get("labels"):
-        report.append(Table("confusion (rows: coded, columns: predicted)", ["coded"] + list(conf["labels"]), [
-            [label] + [str(v) for v in conf["matrix"][i]] for i, label in enumerate(conf["labels"])
-        ], numeric=set(range(1, len(conf["labels"]) + 1))))
-    flat = {k: v for k, v in params.items() if k != "pipeline"}
-    if flat:
-        report.append(Table("parameters", ["parameter", "value"], [[k, _show(v)] for k, v in flat.items()]))
-    return report
-
-
-def comparison_report(data: dict) -> Report:
-    a, b, labels, paired = data["a"], data["b"], data["labels"], data["paired"]
-    report: Report = [
-        Heading(f"A {a['id']}  vs  B {b['id']}"),
-        Lines([f"verdict: {data['summary']}"]),
-    ]
-    if labels["same_file"]:
-        pairing = (f"paired over {paired['paragraphs']} paragraphs of the same labels file "
-                   f"(sha256 {labels['sha256_a'][:12]})")
-    else:
-        pairing = (f"different labels files (sha256 {labels['sha256_a'][:12]} vs {labels['sha256_b'][:12]}): "
-                   f"paired over the {paired['paragraphs']} paragraphs coded the same way in both "
-                   f"(A has {labels['rows_a']}, B has {labels['rows_b']}); the metrics below are each run "
-                   f"on its own file")
-    unit = "paragraphs" if paired["resample"] == "paragraph" else f"documents ({paired['units']})"
-    mc = paired["mcnemar"]
-    lines = [
-        pairing,
-        f"macro-F1 on the paired paragraphs: A {paired['macro_f1_a']:.3f}, B {paired['macro_f1_b']:.3f}, "
-        f"change {paired['difference']:+.3f}",
-    ]
-    if "ci" in paired:
-        lines.append(
-            f"{round(paired['confidence'] * 100)}% CI of the change: {paired['ci'][0]:+.3f} to {paired['ci'][1]:+.3f} "
-            f"(paired bootstrap, {paired['resamples']} resamples of {unit}, seed {paired['seed']})"
-        )
-    lines.append(
-        f"accuracy A {paired['accuracy_a']:.3f}, B {paired['accuracy_b']:.3f}; only A right: {mc['a_only_correct']}, "
-        f"only B right: {mc['b_only_correct']}, both right: {mc['both_correct']}, both wrong: {mc['both_wrong']}; "
-        f"McNemar exact p {_p(mc['p'])}"
-    )
-    report.append(Lines(lines))
-
-    tabled = [p for p in data["params"] if p["in_table"]]
-    if tabled:
-        report.append(Table("parameters that differ", ["parameter", "A", "B"], [
-            [p["key"], _show(p["a"]) if p["in_a"] else "—", _show(p["b"]) if p["in_b"] else "—"] for p in tabled
-        ]))
-    hidden = len(data["params"]) - len(tabled)
-    if not data["params"]:
-        report.append(Lines(["parameters: identical"]))
-    elif hidden:
-        report.append(Lines([f"{hidden} pipeline parameter{'s' if hidden != 1 else ''} also differ "
-                             f"(long values, or the settings above under scikit-learn's names; --format json lists them)"]))
-
-    overall = [m for m in data["metrics"] if ".per_class." not in m["metric"]]
-    if overall:
-        report.append(Table("metrics (from each run's metrics.json)", ["metric", "A", "B", "change"], [
-            [m["metric"], _fig(m["a"]), _fig(m["b"]),
-             _change(m["change"], isinstance(m["a"], int) and isinstance(m["b"], int))]
-            for m in overall
-        ], numeric={1, 2, 3}))
-    if data["per_class"]:
-        rows = []
-        for c in data["per_class"]:
-            rows.append([c["label"]] + [
-                cell for measure in ("precision", "recall", "f1")
-                for cell in (_fig(c[measure]["a"]), _fig(c[measure]["b"]), _change(c[measure]["change"]))
-            ] + [f"{_fig(c['support']['a'])} → {_fig(c['support']['b'])}"
-                 if c["support"]["a"] != c["support"]["b"] else _fig(c["support"]["a"])])
-        report.append(Table("per class", ["label", "precision A", "B", "Δ", "recall A", "B", "Δ", "F1 A", "B", "Δ",
-                                          "support"], rows, numeric=set(range(1, 11))))
-    conf = data["confusion"]
-    if conf and any(v for row in conf["change"] for v in row):
-        report.append(Table("confusion change B − A (rows: coded, columns: predicted)", ["coded"] + conf["labels"], [
-            [label] + [_change(v, integer=True) for v in conf["change"][i]] for i, label in enumerate(conf["labels"])
-        ], numeric=set(range(1, len(conf["labels"]) + 1))))
-    return report
-
-
-def to_markdown(report: Report) -> str:
-    """GitHub-flavoured markdown, for pasting into an issue, a README or a lab notebook."""
-
-    def cell(text: str) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
-
-    out: list[str] = []
-    for block in report:
-        if isinstance(block, Heading):
-            out += [f"## {block.text}", ""]
-        elif isinstance(block, Lines):
-            out += [f"- {cell(line)}" for line in block.lines] + [""]
-        elif isinstance(block, Table):
-            out += [f"**{cell(block.title)}**", ""]
-            out.append("| " + " | ".join(cell(c) or " " for c in block.columns) + " |")
-            out.append("|" + "|".join("---:" if i in block.numeric else "---" for i in range(len(block.columns))) + "|")
-            out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in block.rows]
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def print_report(report: Report, console=None) -> None:
-    """Rich tables on the terminal; every cell is plain text (a value like ``[1, 3]`` is not markup)."""
-    from rich.console import Console
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    if console is None:
-        console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-    for block in report:
-        if isinstance(block, Heading):
-            console.print(Text(block.text, style="bold"))
-        elif isinstance(block, Lines):
-            for line in block.lines:
-                console.print(Text(line), soft_wrap=True)  # one line in a pipe; the terminal wraps it
-        elif isinstance(block, Table):
-            console.print(Text(block.title, style="bold"))  # a rich title would wrap to the table's width
-            table = RichTable()
-            for i, column in enumerate(block.columns):
-                # ids are copied into the next command, so their column is never cut short
-                keep = column in ("id", "coded", "label", "metric", "parameter")
-                table.add_column(Text(column), justify="right" if i in block.numeric else "left", no_wrap=keep,
-                                 min_width=max((len(str(r[i])) for r in block.rows), default=0) if keep else None)
-            for row in block.rows:
-                table.add_row(*(Text(str(v)) for v in row))
-            console.print(table)

@@ -12,7 +12,7 @@ import csv
 import difflib
 import hashlib
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from toolkit.document import BODY, HEADING, Document, Sentence
+from toolkit.document import BODY, HEADING, Document, Paragraph, Sentence
 
 DEFAULT_SENTENCES = 3
 DEFAULT_KEYWORDS = 10
@@ -183,7 +183,7 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
     from toolkit.tokens import tag
 
     readable: list[Sentence] = []
-    spans: list[tuple[int, list[Sentence], list[tuple[int, int, bool]]]] = []
+    spans: list[tuple[Paragraph, list[Sentence], list[tuple[int, int, bool]]]] = []
     body = 0
     for paragraph in document.paragraphs:
         if paragraph.kind not in (BODY, HEADING):
@@ -192,7 +192,7 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
         readable.extend(s for s in sentences if not s.garbled)
         if paragraph.kind == BODY:
             body += 1
-            spans.append((paragraph.index, sentences, summary_units([s.text for s in sentences])))
+            spans.append((paragraph, sentences, summary_units([s.text for s in sentences])))
     # One OpenCC call for the whole document; sentences hold no line breaks, so they split back.
     simplified = to_simplified("\n".join(s.text for s in readable)).split("\n") if readable else []
     if len(simplified) != len(readable):  # pragma: no cover - OpenCC never adds or drops a line
@@ -206,8 +206,8 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
         tokenised.append(Words(sentence, words, display, kinds))
     by_position = {(w.sentence.paragraph, w.sentence.start): w for w in tokenised}
     units = []
-    for index, sentences, groups in spans:
-        text = document.paragraphs[index].text
+    for paragraph, sentences, groups in spans:
+        index, text = paragraph.index, paragraph.text
         for first, last, quotable in groups:
             members = sentences[first : last + 1]
             start, end = members[0].start, members[-1].end

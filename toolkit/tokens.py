@@ -76,8 +76,6 @@ def tag(text: str, engine: str = DEFAULT_ENGINE) -> list[tuple[str, str]]:
         # 合作社 l); the user dictionary's tag wins, as it does in jieba.
         user_tags = _user_tags()
         return [(w, user_tags.get(w, t)) for w, t in _engine("rjieba").tag(text) if not w.isspace()]
-    import jieba.posseg
-
     tagger = _posseg_tagger()
     return [(p.word, p.flag) for p in tagger.cut(text) if not p.word.isspace()]
 

@@ -15,7 +15,11 @@ experiments_app = typer.Typer(
 app.add_typer(experiments_app, name="experiments")
 
 ROOT_HELP = "Directory holding the runs."
-RUN_HELP = "Run id, unique id prefix, run directory, 'latest' or 'latest~N'."
+# The forms toolkit.experiments.resolve_run accepts (RUN_FORMS there; a test keeps them in step),
+# written out here so that --help does not import the library.
+RUN_FORMS = ("run id, unique id prefix, run directory, run name (its latest run), "
+             "'latest' or 'latest~N' (N runs before the latest)")
+RUN_HELP = f"The run: {RUN_FORMS}."
 
 
 class Format(str, Enum):
@@ -25,21 +29,20 @@ class Format(str, Enum):
 
 
 class Resample(str, Enum):
-    paragraph = "paragraph"
     doc = "doc"
+    paragraph = "paragraph"
 
 
 def _emit(data: dict, build_report, fmt: Format) -> None:
-    import json
-
-    from toolkit import experiments
+    from toolkit.cli import render_experiments as render
+    from toolkit.cli._common import echo_json
 
     if fmt is Format.json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data)
     elif fmt is Format.md:
-        typer.echo(experiments.to_markdown(build_report(data)), nl=False)
+        typer.echo(render.to_markdown(build_report(data)), nl=False)
     else:
-        experiments.print_report(build_report(data))
+        render.print_report(build_report(data))
 
 
 @experiments_app.command("list")
@@ -49,10 +52,11 @@ def list_command(
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
     from toolkit import experiments
+    from toolkit.cli import render_experiments as render
     from toolkit.cli._common import warn
 
     runs = experiments.list_runs(root, on_problem=warn)
-    _emit(experiments.overview(runs, root), experiments.overview_report, fmt)
+    _emit(experiments.overview(runs, root), render.overview_report, fmt)
 
 
 @experiments_app.command("show")
@@ -63,16 +67,17 @@ def show_command(
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
     from toolkit import experiments
+    from toolkit.cli import render_experiments as render
     from toolkit.cli._common import warn
 
     record = experiments.resolve_run(root, run, on_problem=warn)
-    _emit(experiments.details(record), experiments.details_report, fmt)
+    _emit(experiments.details(record), render.details_report, fmt)
 
 
 @experiments_app.command("compare")
 def compare_command(
-    a: str = typer.Argument(..., help="The run to compare against (A). " + RUN_HELP),
-    b: str = typer.Argument("latest", help="The run under test (B)."),
+    a: str = typer.Argument(..., help=f"The run to compare against (A): {RUN_FORMS}."),
+    b: str = typer.Argument("latest", help=f"The run under test (B), by default the latest: {RUN_FORMS}."),
     root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     allow_different_labels: bool = typer.Option(
@@ -82,12 +87,14 @@ def compare_command(
     bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples for the macro-F1 interval."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap, so the interval is reproducible."),
     resample: Resample = typer.Option(
-        Resample.paragraph, "--resample",
-        help="Resample paragraphs, or whole documents (paragraphs of one article are not independent).",
+        Resample.doc, "--resample",
+        help="Resample whole documents (paragraphs of one article are not independent, and cross-validation "
+             "holds out whole documents), or single paragraphs.",
     ),
 ) -> None:
     """Parameter and metric changes from A to B, and whether B differs beyond noise (paired tests)."""
     from toolkit import experiments
+    from toolkit.cli import render_experiments as render
     from toolkit.cli._common import warn
 
     runs = experiments.list_runs(root, on_problem=warn) if root.is_dir() else None
@@ -97,4 +104,4 @@ def compare_command(
         run_a, run_b, allow_different_labels=allow_different_labels,
         resamples=bootstrap, seed=seed, resample=resample.value,
     )
-    _emit(result, experiments.comparison_report, fmt)
+    _emit(result, render.comparison_report, fmt)

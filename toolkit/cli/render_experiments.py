@@ -1,0 +1,292 @@
+"""``toolkit experiments`` reports: the same content as rich tables on the terminal or GitHub markdown.
+
+The library (:mod:`toolkit.experiments`) returns JSON-ready data; this module only lays it out,
+so ``--format json`` and the tables can never disagree. A report is a list of blocks (a heading,
+lines of text, tables) that :func:`print_report` and :func:`to_markdown` both render.
+rich is imported inside :func:`print_report`, so importing this module stays light.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.experiments import WRITTEN_PREFIX, as_number, cv_spread, format_p, value_text
+
+#: Below this many documents a bootstrap over documents has few distinct resamples and is known to
+#: give intervals narrower than they should be; the report says so beside the interval.
+FEW_DOCUMENTS = 10
+
+
+@dataclass
+class Heading:
+    text: str
+
+
+@dataclass
+class Lines:
+    lines: list[str]
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: set[int] = field(default_factory=set)
+
+
+Report = list  # of Heading | Lines | Table
+
+
+def _show(value: Any) -> str:
+    return value_text(value)
+
+
+def _fig(value: Any, digits: int = 3) -> str:
+    number = as_number(value)
+    if number is None:
+        return "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return f"{number:.{digits}f}"
+
+
+def _change(value: Any, integer: bool = False) -> str:
+    number = as_number(value)
+    if number is None:
+        return "—"
+    if integer:
+        return f"{int(round(number)):+d}" if round(number) else "0"
+    return f"{number:+.3f}" if abs(number) >= 0.0005 else "0"
+
+
+def _when(created: str) -> str:
+    return created.replace("T", " ")[:16] if created else "—"
+
+
+def overview_report(data: dict) -> Report:
+    runs = data["runs"]
+    if not runs:
+        return [Lines([f"no runs in {data.get('root') or 'this directory'} yet; 'toolkit train' records one"])]
+    columns = ["id", "name", "created", "rows", "macro-F1", "accuracy"]
+    has_seed = any(r["seed_macro_f1"] is not None for r in runs)
+    if has_seed:
+        columns.append("seed macro-F1")
+    if not data["same_labels"]:
+        columns.append("labels")
+    columns += data["differing_params"]
+    rows = []
+    for r in runs:
+        f1 = _fig(r["macro_f1"])
+        if r["macro_f1_std"] is not None and r["macro_f1"] is not None:
+            f1 += f" ± {r['macro_f1_std']:.3f}"
+        row = [r["id"], r["name"], _when(r["created"]), _fig(r["rows"]), f1, _fig(r["accuracy"])]
+        if has_seed:
+            row.append(_fig(r["seed_macro_f1"]))
+        if not data["same_labels"]:
+            row.append((r["labels_sha256"] or "?")[:8])
+        row += [_show(r["params"].get(k)) if k in r["params"] else "—" for k in data["differing_params"]]
+        rows.append(row)
+    report: Report = [Table(f"{len(runs)} run{'s' if len(runs) != 1 else ''}, best macro-F1 first",
+                            columns, rows, numeric={3, 4, 5} | ({6} if has_seed else set()))]
+    notes = []
+    if not data["same_labels"]:
+        notes.append("runs were trained on different labels files (see the labels column): "
+                     "their figures are not directly comparable")
+    if len(runs) > 1 and not data["differing_params"]:
+        notes.append("all runs share the same parameters")
+    if notes:
+        report.append(Lines(notes))
+    return report
+
+
+def details_report(data: dict) -> Report:
+    info, metrics, params = data["run"], data["metrics"], data["params"]
+    labels = info.get("labels") or {}
+    model = info.get("model") or {}
+    versions = info.get("versions") or {}
+    git = info.get("git") or {}
+    facts = [
+        f"name: {info.get('name', '—')}",
+        f"created: {info.get('created', '—')}, took {_fig(info.get('duration_s'), 1)} s",
+        f"labels: {labels.get('path', '—')} ({labels.get('rows', '—')} rows, {labels.get('docs', '—')} docs, "
+        f"sha256 {str(labels.get('sha256', ''))[:12]}): "
+        + ", ".join(f"{k} {v}" for k, v in (labels.get("counts") or {}).items()),
+        f"model: {model.get('path', '—')} (sha256 {str(model.get('sha256', ''))[:12]})" if model else "model: not saved",
+        "versions: " + ", ".join(f"{k} {v}" for k, v in versions.items() if v),
+    ]
+    if git:
+        facts.append(f"git: {git.get('commit', '')[:12]}{' with uncommitted changes' if git.get('dirty') else ''}")
+    if info.get("command"):
+        facts.append("command: " + " ".join(info["command"]))
+    facts.append(f"directory: {data['path']}")
+    report: Report = [Heading(f"run {data['id']}"), Lines(facts)]
+
+    cv = metrics.get("cv") if isinstance(metrics.get("cv"), dict) else {}
+    spread = cv_spread(metrics)
+    figures = [["model", _fig(metrics.get("macro_f1")), _fig(spread),
+                _fig(metrics.get("accuracy")), _fig(metrics.get("seed_macro_f1"))]]
+    for name, base in (metrics.get("baselines") or {}).items():
+        if isinstance(base, dict):
+            figures.append([f"baseline: {name}", _fig(base.get("macro_f1")), "—", _fig(base.get("accuracy")),
+                            _fig(base.get("seed_macro_f1"))])
+    title = "cross-validated figures"
+    if cv:
+        title += " (" + ", ".join(f"{k} {_show(v)}" for k, v in cv.items()
+                                  if k != "macro_f1_std" and not isinstance(v, (list, dict))) + ")"
+    report.append(Table(title, ["", "macro-F1", "sd", "accuracy", "seed macro-F1"], figures, numeric={1, 2, 3, 4}))
+
+    per_class = metrics.get("per_class") or {}
+    if per_class:
+        report.append(Table("per class", ["label", "precision", "recall", "F1", "support"], [
+            [label, _fig(m.get("precision")), _fig(m.get("recall")), _fig(m.get("f1")), _fig(m.get("support"))]
+            for label, m in per_class.items()
+        ], numeric={1, 2, 3, 4}))
+    conf = metrics.get("confusion")
+    if isinstance(conf, dict) and conf.get("labels"):
+        report.append(Table("confusion (rows: coded, columns: predicted)", ["coded"] + list(conf["labels"]), [
+            [label] + [str(v) for v in conf["matrix"][i]] for i, label in enumerate(conf["labels"])
+        ], numeric=set(range(1, len(conf["labels"]) + 1))))
+    flat = {k: v for k, v in params.items() if k != "pipeline"}
+    if flat:
+        report.append(Table("parameters", ["parameter", "value"], [[k, _show(v)] for k, v in flat.items()]))
+    return report
+
+
+def _pairing(labels: dict, paired: dict) -> str:
+    left_out = ""
+    if labels.get("left_out_a") or labels.get("left_out_b"):
+        left_out = (f"; left out: {labels['left_out_a']} of A's {labels['rows_a']} rows and "
+                    f"{labels['left_out_b']} of B's {labels['rows_b']}")
+    if labels["same_file"]:
+        return (f"paired over {paired['paragraphs']} paragraphs of the same labels file "
+                f"(sha256 {labels['sha256_a'][:12]}), row by row{left_out}")
+    return (f"different labels files (sha256 {labels['sha256_a'][:12]} vs {labels['sha256_b'][:12]}): "
+            f"paired over the {paired['paragraphs']} paragraphs coded the same way in both "
+            f"(A has {labels['rows_a']}, B has {labels['rows_b']}){left_out}; the metrics below are each run "
+            f"on its own file")
+
+
+def _test_lines(subject: str, paired: dict) -> list[str]:
+    """The macro-F1 change and its interval, for all paired paragraphs (no subject) or for a subset."""
+    documents = paired["resample"] != "paragraph"
+    unit = f"documents ({paired['units']})" if documents else "paragraphs"
+    change = f"A {paired['macro_f1_a']:.3f}, B {paired['macro_f1_b']:.3f}, change {paired['difference']:+.3f}"
+    interval = ""
+    if "ci" in paired:
+        interval = (f"{round(paired['confidence'] * 100)}% CI of the change: {paired['ci'][0]:+.3f} to "
+                    f"{paired['ci'][1]:+.3f} (paired bootstrap, {paired['resamples']} resamples of {unit}, "
+                    f"seed {paired['seed']})")
+        if documents and paired["units"] < FEW_DOCUMENTS:
+            interval += f"; from only {paired['units']} documents the interval is rough"
+    if subject:
+        return [f"{subject}: macro-F1 {change}" + (f"; {interval}" if interval else "")]
+    return [f"macro-F1 on the paired paragraphs: {change}"] + ([interval] if interval else [])
+
+
+def comparison_report(data: dict) -> Report:
+    a, b, labels, paired = data["a"], data["b"], data["labels"], data["paired"]
+    mc = paired["mcnemar"]
+    report: Report = [
+        Heading(f"A {a['id']}  vs  B {b['id']}"),
+        Lines([f"verdict: {data['summary']}"]),
+    ]
+    lines = [_pairing(labels, paired), *_test_lines("", paired)]
+    lines.append(
+        f"accuracy A {paired['accuracy_a']:.3f}, B {paired['accuracy_b']:.3f}; only A right: {mc['a_only_correct']}, "
+        f"only B right: {mc['b_only_correct']}, both right: {mc['both_correct']}, both wrong: {mc['both_wrong']}; "
+        f"McNemar exact p {format_p(mc['p'])}"
+    )
+    seed = data.get("paired_seed")
+    if seed:
+        lines += _test_lines(f"seed rows ({seed['paragraphs']} paragraphs from real articles, docs not named "
+                             f"{WRITTEN_PREFIX}*)", seed)
+    else:
+        lines.append(f"seed rows: none among the paired paragraphs (every doc is named {WRITTEN_PREFIX}*)")
+    report.append(Lines(lines))
+
+    tabled = [p for p in data["params"] if p["in_table"]]
+    if tabled:
+        report.append(Table("parameters that differ", ["parameter", "A", "B"], [
+            [p["key"], _show(p["a"]) if p["in_a"] else "—", _show(p["b"]) if p["in_b"] else "—"] for p in tabled
+        ]))
+    hidden = len(data["params"]) - len(tabled)
+    if not data["params"]:
+        report.append(Lines(["parameters: identical"]))
+    elif hidden:
+        report.append(Lines([f"{hidden} pipeline parameter{'s' if hidden != 1 else ''} also differ "
+                             f"(long values, or the settings above under scikit-learn's names; --format json lists them)"]))
+
+    overall = [m for m in data["metrics"] if ".per_class." not in m["metric"]]
+    if overall:
+        report.append(Table("metrics (from each run's metrics.json)", ["metric", "A", "B", "change"], [
+            [m["metric"], _fig(m["a"]), _fig(m["b"]),
+             _change(m["change"], isinstance(m["a"], int) and isinstance(m["b"], int))]
+            for m in overall
+        ], numeric={1, 2, 3}))
+    if data["per_class"]:
+        rows = []
+        for c in data["per_class"]:
+            rows.append([c["label"]] + [
+                cell for measure in ("precision", "recall", "f1")
+                for cell in (_fig(c[measure]["a"]), _fig(c[measure]["b"]), _change(c[measure]["change"]))
+            ] + [f"{_fig(c['support']['a'])} → {_fig(c['support']['b'])}"
+                 if c["support"]["a"] != c["support"]["b"] else _fig(c["support"]["a"])])
+        report.append(Table("per class", ["label", "precision A", "B", "Δ", "recall A", "B", "Δ", "F1 A", "B", "Δ",
+                                          "support"], rows, numeric=set(range(1, 11))))
+    conf = data["confusion"]
+    if conf and any(v for row in conf["change"] for v in row):
+        report.append(Table("confusion change B − A (rows: coded, columns: predicted)", ["coded"] + conf["labels"], [
+            [label] + [_change(v, integer=True) for v in conf["change"][i]] for i, label in enumerate(conf["labels"])
+        ], numeric=set(range(1, len(conf["labels"]) + 1))))
+    return report
+
+
+def to_markdown(report: Report) -> str:
+    """GitHub-flavoured markdown, for pasting into an issue, a README or a lab notebook."""
+
+    def cell(text: str) -> str:
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    out: list[str] = []
+    for block in report:
+        if isinstance(block, Heading):
+            out += [f"## {block.text}", ""]
+        elif isinstance(block, Lines):
+            out += [f"- {cell(line)}" for line in block.lines] + [""]
+        elif isinstance(block, Table):
+            out += [f"**{cell(block.title)}**", ""]
+            out.append("| " + " | ".join(cell(c) or " " for c in block.columns) + " |")
+            out.append("|" + "|".join("---:" if i in block.numeric else "---" for i in range(len(block.columns))) + "|")
+            out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in block.rows]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def print_report(report: Report, console=None) -> None:
+    """Rich tables on the terminal; every cell is plain text (a value like ``[1, 3]`` is not markup)."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    if console is None:
+        console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+    for block in report:
+        if isinstance(block, Heading):
+            console.print(Text(block.text, style="bold"))
+        elif isinstance(block, Lines):
+            for line in block.lines:
+                console.print(Text(line), soft_wrap=True)  # one line in a pipe; the terminal wraps it
+        elif isinstance(block, Table):
+            console.print(Text(block.title, style="bold"))  # a rich title would wrap to the table's width
+            table = RichTable()
+            for i, column in enumerate(block.columns):
+                # ids are copied into the next command, so their column is never cut short
+                keep = column in ("id", "coded", "label", "metric", "parameter")
+                table.add_column(Text(column), justify="right" if i in block.numeric else "left", no_wrap=keep,
+                                 min_width=max((len(str(r[i])) for r in block.rows), default=0) if keep else None)
+            for row in block.rows:
+                table.add_row(*(Text(str(v)) for v in row))
+            console.print(table)
