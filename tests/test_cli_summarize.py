@@ -29,7 +29,7 @@ def test_batch_goes_on_past_a_bad_file_and_exits_one(seeds_dir, seed_paths, tmp_
     headers = [line for line in result.stdout.splitlines() if line and not line.startswith(" ")]
     assert len(headers) == len(seed_paths)
     for header, path in zip(headers, seed_paths):
-        assert re.fullmatch(rf"{re.escape(str(path))}: 2 of \d+ sentences", header), header
+        assert re.fullmatch(rf"{re.escape(str(path))}: 2 of \d+ passages \(a quotation counts as one\)", header), header
     quoted = [line for line in result.stdout.splitlines() if re.match(r"  p\d+ s\d+(-\d+)?  \d+\.\d\d  ", line)]
     assert len(quoted) == 2 * len(seed_paths)
     assert result.stdout.count("  keywords: ") == len(seed_paths)

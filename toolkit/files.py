@@ -33,7 +33,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise ToolkitError(f"{target}: cannot write here ({exc.strerror or exc})") from None
+        blocking = next((p for p in target.parents if p.is_file()), None)
+        reason = f"{blocking} is a file, not a directory" if blocking else (exc.strerror or str(exc))
+        raise ToolkitError(f"{target}: cannot write here ({reason})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

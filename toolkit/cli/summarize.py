@@ -80,7 +80,7 @@ def _jsonl(summary) -> str:
 
 
 def _text(summary) -> str:
-    lines = [f"{summary.path or summary.doc}: {len(summary.sentences)} of {summary.candidates} sentences"]
+    lines = [f"{summary.path or summary.doc}: {len(summary.sentences)} of {summary.candidates} passages (a quotation counts as one)"]
     for s in summary.sentences:
         where = f"p{s.paragraph} s{s.sentence}" + (f"-{s.last_sentence}" if s.last_sentence != s.sentence else "")
         lines.append(f"  {where}  {s.score:.2f}  {s.text}")
