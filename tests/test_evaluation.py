@@ -25,11 +25,11 @@ FAST = ["evaluation.folds=3", "evaluation.repeats=2"]
 def small_labels(tmp_path_factory):
     """Two real articles and 30 team-written rows per label, from the repo's labels.csv."""
     rows = read_labels(REPO / "labels.csv").rows
-    seeds = sorted({r.doc for r in rows if ev.is_seed(r)})[:3]
+    seeds = sorted({r.doc for r in rows if r.is_seed})[:3]
     taken = [r for r in rows if r.doc in seeds]
     per_label = Counter()
     for r in rows:
-        if not ev.is_seed(r) and per_label[r.label] < 30:
+        if not r.is_seed and per_label[r.label] < 30:
             taken.append(r)
             per_label[r.label] += 1
     path = tmp_path_factory.mktemp("small") / "labels.csv"
@@ -87,7 +87,7 @@ def test_figures_agree_with_the_predictions(small_labels):
     assert m["cv"]["folds"] == 3 and m["cv"]["repeats"] == 2 and len(m["cv"]["repeat_macro_f1"]) == 2
     assert m["cv"]["macro_f1_std"] == pytest.approx(np.std(m["cv"]["repeat_macro_f1"]), abs=1e-4)
     # Seed-only macro-F1: real-article rows alone, over the labels they carry.
-    seed = [i for i, r in enumerate(small_labels.rows) if ev.is_seed(r)]
+    seed = [i for i, r in enumerate(small_labels.rows) if r.is_seed]
     seed_y = [y[i] for i in seed]
     expected = f1_score(seed_y, [yhat[i] for i in seed], labels=sorted(set(seed_y)), average="macro")
     assert m["seed_rows"] == len(seed) and m["seed_macro_f1"] == pytest.approx(expected, abs=1e-4)
@@ -124,11 +124,10 @@ def test_cue_word_baseline():
 
 
 def test_seed_rows_are_those_not_written():
-    assert ev.is_seed(LabelRow(2, "001.txt", "x", "other", "seed"))
-    assert ev.is_seed(LabelRow(2, "001.txt", "x", "other", ""))
-    assert not ev.is_seed(LabelRow(2, "written-talent-017", "x", "talent", "written"))
-    assert not ev.is_seed(LabelRow(2, "written-talent-017", "x", "talent", ""))
-    assert not ev.is_seed(LabelRow(2, "team-1", "x", "talent", "Written"))
+    assert LabelRow(2, "001.txt", "x", "other", "seed").is_seed
+    assert LabelRow(2, "001.txt", "x", "other", "").is_seed
+    assert not LabelRow(2, "written-talent-017", "x", "talent", "written").is_seed
+    assert not LabelRow(2, "written-article-a01", "x", "talent", "").is_seed
 
 
 def test_one_document_is_too_few_for_grouped_cross_validation(write_labels_file):
@@ -141,7 +140,7 @@ def test_one_document_is_too_few_for_grouped_cross_validation(write_labels_file)
 def test_saved_model_on_a_held_out_file(tmp_path_factory, write_labels_file):
     model = clf.load_model(shared_model(tmp_path_factory))
     rows = read_labels(REPO / "labels.csv").rows
-    test_rows = [(r.doc, r.text, r.label) for r in rows if ev.is_seed(r)][:40]
+    test_rows = [(r.doc, r.text, r.label) for r in rows if r.is_seed][:40]
     test_rows.append(("new.txt", "乡村医生每周上门为慢病老人测血压，卫生室新添了药品。", "health"))
     labels = ev.read_test_labels(write_labels_file(test_rows))  # a label may occur once here
     result = ev.evaluate_model(model, labels)

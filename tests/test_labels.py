@@ -132,3 +132,13 @@ def test_repo_labels_have_enough_team_written_rows_per_theme(repo_dir):
     for theme in ("industry", "governance", "talent", "ecology"):
         assert counts.get(theme, 0) >= 120, (theme, counts)
     assert counts.get("other", 0) >= 80
+
+
+def test_source_and_doc_id_that_disagree_are_a_warning(write_labels_file):
+    rows = [(d, t, l, "seed") for d, t, l in GOOD] + [("team-7", "村里新修了冷库。", "industry", "written")]
+    report = check_labels(write_labels_file(rows, header=("doc", "text", "label", "source")))
+    assert report.ok
+    assert report.warnings == [
+        "row 12: source 'written' but doc 'team-7'; team-written rows are told from real ones by a doc id starting 'written-'"
+    ]
+    assert [r.is_seed for r in report.rows][-1] is True  # the doc id decides, as everywhere else

@@ -126,10 +126,14 @@ def pipeline_params(pipeline) -> dict:
 # Fitting
 
 
-def fit(labels, config: dict) -> ThemeModel:
+def prepared_texts(labels, config: dict) -> list[str]:
+    """The rows as the pipeline sees them; computed once per training and shared with the CV."""
+    return prepare(analysis_texts(labels.texts), config["features"]["tokenizer"])
+
+
+def fit(labels, config: dict, X: Sequence[str] | None = None) -> ThemeModel:
     """Fit the pipeline on every row of a :class:`~toolkit.labels.LabelSet`; no file is written."""
-    tokenizer = config["features"]["tokenizer"]
-    X = prepare(analysis_texts(labels.texts), tokenizer)
+    X = X if X is not None else prepared_texts(labels, config)
     pipeline = build_pipeline(config).fit(X, labels.labels)
     _drop_introspection(pipeline)
     return ThemeModel(pipeline, _card(labels, config, pipeline))
@@ -145,10 +149,9 @@ def _drop_introspection(pipeline) -> None:
 def _card(labels, config: dict, pipeline) -> dict:
     from collections import Counter
 
-    from toolkit.evaluation import is_seed
 
     counts = Counter(labels.labels)
-    seed_rows = sum(1 for r in labels.rows if is_seed(r))
+    seed_rows = sum(1 for r in labels.rows if r.is_seed)
     return {
         "format": CARD_FORMAT,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -1,14 +1,13 @@
 """The data model every command shares: a document is a list of repaired, typed paragraphs.
 
-Paragraphs keep their display text (what the article wrote) and compute their analysis text
-(Simplified) only when a feature extractor asks for it, so reading and summarising never pay for
-OpenCC they do not need.
+Paragraphs keep their display text (what the article wrote) and its analysis form (Simplified,
+one punctuation form). Segmentation already computes the analysis form to recognise page furniture
+in either script, so it hands it over instead of features converting the text a second time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Iterator
 
 from toolkit.garbled import GarbledRun
@@ -33,16 +32,19 @@ class Paragraph:
     text: str
     kind: str = BODY
     garbled: list[GarbledRun] = field(default_factory=list)
+    analysis: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_boilerplate(self) -> bool:
         return self.kind in BOILERPLATE_KINDS
 
-    @cached_property
+    @property
     def analysis_text(self) -> str:
-        from toolkit.cleaning import analysis_form
+        if self.analysis is None:
+            from toolkit.cleaning import analysis_form
 
-        return analysis_form(self.text)
+            self.analysis = analysis_form(self.text)
+        return self.analysis
 
     def sentences(self) -> list["Sentence"]:
         from toolkit.sentences import split_sentences

@@ -22,17 +22,6 @@ from typing import Sequence
 
 from toolkit.errors import ToolkitError
 
-WRITTEN = "written"
-
-
-def is_seed(row) -> bool:
-    """A row from a real article, not one the team wrote (``source`` or a ``written-`` doc id)."""
-    source = (row.source or "").strip().lower()
-    if source:
-        return source != WRITTEN
-    return not row.doc.startswith(WRITTEN + "-")
-
-
 # --------------------------------------------------------------------------------------------
 # Scores
 
@@ -72,7 +61,7 @@ def confusion(y_true, y_pred, labels) -> dict:
 
 def seed_scores(rows, y_true, y_pred) -> dict:
     """Scores on real-article rows only, over the labels those rows carry."""
-    mask = [is_seed(r) for r in rows]
+    mask = [r.is_seed for r in rows]
     true = [t for t, m in zip(y_true, mask) if m]
     pred = [p for p, m in zip(y_pred, mask) if m]
     if not true:
@@ -185,7 +174,7 @@ def _splits(labels, folds: int, repeats: int, seed: int):
     return folds, out
 
 
-def cross_validate(labels, config: dict, jobs: int = 1) -> Evaluation:
+def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None = None) -> Evaluation:
     """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.labels.LabelSet`.
 
     Text is tokenised once for all folds (tokenisation has no learned state, so this leaks
@@ -199,7 +188,8 @@ def cross_validate(labels, config: dict, jobs: int = 1) -> Evaluation:
     ev = config["evaluation"]
     classes = labels.classes
     y = np.array(labels.labels)
-    X = prepare(analysis_texts(labels.texts), config["features"]["tokenizer"])
+    if X is None:
+        X = prepare(analysis_texts(labels.texts), config["features"]["tokenizer"])
     folds, splits = _splits(labels, ev["folds"], ev["repeats"], ev["seed"])
 
     with warnings.catch_warnings():

@@ -47,6 +47,7 @@ from typing import Any, Callable, Iterable, Sequence
 from toolkit.config import flatten, load_config  # noqa: F401  (re-exported: toolkit.training imports them from here)
 from toolkit.errors import ToolkitError
 from toolkit.files import atomic_directory, sha256_file
+from toolkit.labels import WRITTEN_DOC_PREFIX as WRITTEN_PREFIX, is_seed_doc  # noqa: F401  (re-exported)
 from toolkit.provenance import json_safe, library_versions
 
 RUN_FILE = "run.json"
@@ -55,7 +56,6 @@ METRICS_FILE = "metrics.json"
 PREDICTIONS_FILE = "predictions.csv"
 PREDICTION_COLUMNS = ("row", "doc", "label", "predicted", "confidence", "text_hash")
 #: Docs whose name starts with this were written by the team, not taken from an article.
-WRITTEN_PREFIX = "written-"
 #: Pipeline parameters longer than this (estimator reprs, step lists) are left out of tables.
 SHORT_VALUE = 24
 #: Leaves of metrics.json that describe the data or the procedure rather than how well the model
@@ -524,17 +524,6 @@ def class_f1(y_true: Sequence[str], pred_a: Sequence[str], pred_b: Sequence[str]
             f1.append(2 * tp / (gold[label] + predicted))
         out[label] = {"a": f1[0], "b": f1[1], "change": f1[1] - f1[0]}
     return out
-
-
-def is_seed_doc(doc: str) -> bool:
-    """Whether a paragraph comes from a real article (a seed row), judged by its doc alone.
-
-    predictions.csv records each row's ``doc`` but not the labels file's ``source`` column, so a
-    seed row here is one whose doc does not start with ``written-``, the naming the team uses for
-    paragraphs it wrote. (:func:`toolkit.evaluation.is_seed` prefers ``source`` when a row has
-    one; the two agree on a labels file that follows that naming.)
-    """
-    return not doc.startswith(WRITTEN_PREFIX)
 
 
 def format_p(p: float) -> str:

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from toolkit.errors import ToolkitError
 
+#: Paragraphs the team wrote carry doc ids ``written-<theme>-NNN`` or ``written-article-…``; every
+#: other doc is a real article. One rule, used by evaluation, model cards and experiment reports.
+WRITTEN_DOC_PREFIX = "written-"
 REQUIRED_COLUMNS = ("doc", "text", "label")
 OPTIONAL_COLUMNS = ("source", "note")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
@@ -30,6 +33,15 @@ class LabelRow:
     text: str
     label: str
     source: str = ""
+
+    @property
+    def is_seed(self) -> bool:
+        return is_seed_doc(self.doc)
+
+
+def is_seed_doc(doc: str) -> bool:
+    """A paragraph from a real article rather than one the team wrote (honest figures use these)."""
+    return not doc.startswith(WRITTEN_DOC_PREFIX)
 
 
 @dataclass
@@ -49,9 +61,6 @@ class LabelReport:
 
     def doc_counts(self) -> Counter:
         return Counter(r.doc for r in self.rows)
-
-    def source_counts(self) -> Counter:
-        return Counter(r.source or "-" for r in self.rows)
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,12 @@ def check_labels(path: str | Path, min_per_label: int = 2) -> LabelReport:
             if not doc:
                 report.errors.append(f"row {number}: empty doc (it keeps an article's paragraphs together in evaluation)")
                 continue
+            written_source = get("source").lower() == "written"
+            if written_source != doc.startswith(WRITTEN_DOC_PREFIX) and "source" in index:
+                report.warnings.append(
+                    f"row {number}: source {get('source') or 'empty'!r} but doc {doc!r}; team-written rows are "
+                    f"told from real ones by a doc id starting {WRITTEN_DOC_PREFIX!r}"
+                )
             if raw_label != label:
                 report.warnings.append(f"row {number}: label {raw_label!r} read as {label!r}")
             key = " ".join(body.split())

@@ -65,7 +65,6 @@ _CAPTION = re.compile(
     r"(^|\s|[(（])\S{1,8}\s*摄\s*[)）]?(\s|$)|摄影\s*[:：]|^图为|^[(（]?图\s*[/:：]|资料图|供图|图片来源|[(（]图片由.{1,40}提供[)）]"
 )
 _TRAILING_CREDIT = re.compile(r"[(（](图片由[^()（）]{1,40}提供|[^()（）]{0,20}摄|图[/:：][^()（）]{1,20})[)）]$")
-_SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、]|[A-Z])")
 
 
 def segment(text: str) -> list[Paragraph]:
@@ -74,38 +73,44 @@ def segment(text: str) -> list[Paragraph]:
     _split_trailing_credits(blocks)
     _split_glued_headings(blocks)
     for block in blocks:
-        block.kind = _kind_of(block.text)
+        block.kind = _kind_of(block.analysis())
     _mark_link_tail(blocks)
     _mark_menu_runs(blocks)
     blocks = _repair_breaks(blocks)
     _mark_credited_captions(blocks)
     _mark_tail_captions(blocks)
-    return [Paragraph(i, b.text, b.kind, b.runs) for i, b in enumerate(blocks)]
+    return [Paragraph(i, b.text, b.kind, b.runs, b.analysis()) for i, b in enumerate(blocks)]
 
 
 class _Block:
-    __slots__ = ("text", "runs", "kind")
+    __slots__ = ("text", "runs", "kind", "form")
 
     def __init__(self, text: str, runs: list[GarbledRun], kind: str = BODY):
         self.text = text
         self.runs = runs
         self.kind = kind
+        self.form: str | None = None  # analysis form of ``text``, once computed
+
+    def analysis(self) -> str:
+        if self.form is None:
+            self.form = analysis_form(self.text)
+        return self.form
 
     def absorb(self, other: "_Block") -> None:
         shift = len(self.text)
         sep = " " if self.text[-1:].isascii() and self.text[-1:].isalnum() and other.text[:1].isascii() and other.text[:1].isalnum() else ""
         shift += len(sep)
         self.text = self.text + sep + other.text
+        self.form = None  # OpenCC converts phrases, which may span the seam: convert the joined text again
         self.runs = self.runs + [GarbledRun(r.start + shift, r.end + shift, r.original) for r in other.runs]
 
 
-def _kind_of(display: str) -> str:
-    """Kind of one block from its own text; context rules run afterwards.
+def _kind_of(text: str) -> str:
+    """Kind of one block from the analysis form of its text; context rules run afterwards.
 
     Patterns are matched on the analysis form (Simplified, one punctuation form), so that one set
     of patterns covers 來源/来源, 圖為/图为 and half- or full-width colons alike.
     """
-    text = analysis_form(display)
     n = len(text)
     if _COPYRIGHT.search(text):
         return COPYRIGHT
@@ -272,7 +277,7 @@ def _continues(left: str, right: str) -> bool:
 def _mark_credited_captions(blocks: list[_Block]) -> None:
     """A short one-sentence line right before a standalone credit (（徐晨阳 摄）) is its caption."""
     for i, block in enumerate(blocks):
-        if block.kind == CAPTION and _STANDALONE_CREDIT.match(analysis_form(block.text)) and i > 0:
+        if block.kind == CAPTION and _STANDALONE_CREDIT.match(block.analysis()) and i > 0:
             before = blocks[i - 1]
             if before.kind == BODY and len(before.text) <= 60 and len(split_sentences(before.text)) == 1:
                 before.kind = CAPTION

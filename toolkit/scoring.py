@@ -42,10 +42,10 @@ WORD_TOKEN_PATTERN = r"(?u)\S+"
 
 
 def analysis_texts(texts: Iterable[str]) -> list[str]:
-    """Simplified script, as :attr:`Paragraph.analysis_text` gives it, for raw strings."""
-    from toolkit.cleaning import to_simplified
+    """The analysis form, as :attr:`Paragraph.analysis_text` gives it, for raw strings."""
+    from toolkit.cleaning import analysis_form
 
-    return [to_simplified(t) for t in texts]
+    return [analysis_form(t) for t in texts]
 
 
 def prepare(texts: Sequence[str], tokenizer: str = "rjieba"):

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from toolkit.classifier import DEFAULT_MODEL, MODEL_NAME, ThemeModel, card_path, fit, save_model, update_card
+from toolkit.classifier import (
+    DEFAULT_MODEL,
+    MODEL_NAME,
+    ThemeModel,
+    card_path,
+    fit,
+    prepared_texts,
+    save_model,
+    update_card,
+)
 from toolkit.errors import ToolkitError
 from toolkit.experiments import flatten, load_config, record_run
 
@@ -157,8 +166,9 @@ def train_model(
     if recording:
         _check_experiments_dir(Path(experiments_dir))  # before minutes of fitting, not after
     labels = read_labels(labels_path)
-    evaluation = cross_validate(labels, config, jobs=jobs)
-    model = fit(labels, config)
+    X = prepared_texts(labels, config)  # tokenised once, for the CV and the final fit
+    evaluation = cross_validate(labels, config, jobs=jobs, X=X)
+    model = fit(labels, config, X)
     model.card["evaluation"] = evaluation.metrics
     previous = _saved_files(model_path)
     model = save_model(model, model_path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from toolkit.labels import is_seed_doc
+
 
 def console() -> Console:
     return Console(soft_wrap=False)
@@ -27,7 +29,7 @@ def print_label_report(report) -> None:
     for r in report.rows:
         per_doc.setdefault(r.doc, {}).setdefault(r.label, 0)
         per_doc[r.doc][r.label] += 1
-    written = {d: c for d, c in per_doc.items() if d.startswith("written-")}
+    written = {d: c for d, c in per_doc.items() if not is_seed_doc(d)}
     for doc, counts in per_doc.items():
         if doc in written:
             continue
