@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 
 #: Bumped whenever :func:`prepare` changes what the vectorizers see; a model prepared differently
 #: must be retrained rather than silently fed text it never saw.
-PREPARATION_VERSION = 1
+PREPARATION_VERSION = 2  # 2: analysis form unifies punctuation (scraped , and typed ，)
 PREPARATION = (
     "Simplified text (OpenCC t2s); column 0: the text for character n-grams; column 1: its words "
     "(tokenizer with the domain user dictionary, punctuation-only tokens dropped) joined by spaces"
