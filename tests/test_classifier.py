@@ -123,12 +123,14 @@ def test_card_describes_model_and_data(model_path, model):
     assert card["training_data"]["rows"] == len(labels.rows)
     assert card["labels"] == {c: labels.labels.count(c) for c in labels.classes}
     assert sorted(card["labels"]) == model.classes == labels.classes
-    assert card["tokenizer"] == "rjieba"
+    assert card["tokenizer"] is None  # characters only: prediction needs no word segmenter
     import sklearn
 
     assert card["versions"]["scikit-learn"] == sklearn.__version__
     assert card["pipeline"]["classifier__C"] == card["config"]["model"]["C"]
-    assert card["pipeline"]["features__words__ngram_range"] == card["config"]["features"]["word_ngram_range"]
+    assert card["pipeline"]["features__chars__ngram_range"] == card["config"]["features"]["char_ngram_range"]
+    assert card["config"]["features"]["analyzer"] == "char"  # the shipped configuration
+    assert not any(key.startswith("features__words") for key in card["pipeline"])
 
 
 def test_missing_model_says_how_to_train(tmp_path):
@@ -465,3 +467,14 @@ def test_failed_training_leaves_the_model_untouched(model_copy, write_labels_fil
         training.train_model(path, model_copy, record=False)
     assert (model_copy.read_bytes(), clf.card_path(model_copy).read_bytes()) == before
     assert sorted(p.name for p in model_copy.parent.iterdir()) == ["theme.card.json", "theme.skops"]
+
+
+def test_character_model_prepares_text_without_segmenting(monkeypatch):
+    def no_segmenter(*args, **kwargs):
+        raise AssertionError("a characters-only model must not segment words")
+
+    monkeypatch.setattr("toolkit.tokens.cut", no_segmenter)
+    rows = scoring.prepare(["嘎查村集体经济增收。"], tokenizer=None)
+    assert rows.tolist() == [["嘎查村集体经济增收。", ""]]
+    assert clf.word_tokenizer({"analyzer": "char", "tokenizer": "rjieba"}) is None
+    assert clf.word_tokenizer({"analyzer": "both", "tokenizer": "jieba"}) == "jieba"

@@ -181,7 +181,7 @@ def test_train_writes_model_card_and_run_then_evaluate_and_show(small_labels_fil
     metrics = json.loads((runs[0] / "metrics.json").read_text(encoding="utf-8"))
     assert metrics == json.loads(json.dumps(card["evaluation"]))
     params = json.loads((runs[0] / "params.json").read_text(encoding="utf-8"))
-    assert params["evaluation.folds"] == 3 and params["features.analyzer"] == "both"
+    assert params["evaluation.folds"] == 3 and params["features.analyzer"] == "char"
     assert params["pipeline"]["classifier__C"] == training.DEFAULT_CONFIG["model"]["C"]
 
     # evaluate: the same figures as JSON

@@ -126,9 +126,14 @@ def pipeline_params(pipeline) -> dict:
 # Fitting
 
 
+def word_tokenizer(features: dict) -> str | None:
+    """The tokenizer the features need, or None for character n-grams alone (no segmentation)."""
+    return None if features["analyzer"] == "char" else features["tokenizer"]
+
+
 def prepared_texts(labels, config: dict) -> list[str]:
     """The rows as the pipeline sees them; computed once per training and shared with the CV."""
-    return prepare(analysis_texts(labels.texts), config["features"]["tokenizer"])
+    return prepare(analysis_texts(labels.texts), word_tokenizer(config["features"]))
 
 
 def fit(labels, config: dict, X: Sequence[str] | None = None) -> ThemeModel:
@@ -164,7 +169,7 @@ def _card(labels, config: dict, pipeline) -> dict:
             "seed_rows": seed_rows,
             "written_rows": len(labels.rows) - seed_rows,
         },
-        "tokenizer": config["features"]["tokenizer"],
+        "tokenizer": word_tokenizer(config["features"]),
         "preparation": PREPARATION,
         "preparation_version": PREPARATION_VERSION,
         "config": config,
@@ -192,8 +197,9 @@ class ThemeModel:
         return [str(c) for c in self.pipeline.classes_]
 
     @property
-    def tokenizer(self) -> str:
-        return self.card.get("tokenizer", "rjieba")
+    def tokenizer(self) -> str | None:
+        """The word segmenter prediction must use; None when the model reads characters only."""
+        return self.card.get("tokenizer")
 
     @cached_property
     def predictor(self) -> Predictor:

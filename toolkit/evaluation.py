@@ -183,13 +183,13 @@ def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None 
     import numpy as np
     from joblib import Parallel, delayed
 
-    from toolkit.scoring import analysis_texts, prepare
+    from toolkit.classifier import prepared_texts
 
     ev = config["evaluation"]
     classes = labels.classes
     y = np.array(labels.labels)
     if X is None:
-        X = prepare(analysis_texts(labels.texts), config["features"]["tokenizer"])
+        X = prepared_texts(labels, config)
     folds, splits = _splits(labels, ev["folds"], ev["repeats"], ev["seed"])
 
     with warnings.catch_warnings():

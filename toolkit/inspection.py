@@ -84,7 +84,7 @@ def describe_text(d: dict) -> str:
         "labels      " + ", ".join(f"{k} {n}" for k, n in d["labels"].items()),
         f"training    {t.get('path')} (sha256 {str(t.get('sha256', ''))[:12]}…): {t.get('rows')} rows in "
         f"{t.get('docs')} docs, {t.get('seed_rows')} from real articles, {t.get('written_rows')} written by the team",
-        f"features    {_ANALYZER_NAMES.get(f.get('analyzer'), f.get('analyzer'))}; tokenizer {d.get('tokenizer')}; "
+        f"features    {_ANALYZER_NAMES.get(f.get('analyzer'), f.get('analyzer'))}; tokenizer {d.get('tokenizer') or 'none (characters only)'}; "
         f"word n-grams {f.get('word_ngram_range')}, character n-grams {f.get('char_ngram_range')}, "
         f"min_df {f.get('min_df')}, sublinear tf {f.get('sublinear_tf')}",
         f"classifier  {m.get('classifier')}, C {m.get('C')}, class_weight {m.get('class_weight')}",

@@ -48,11 +48,12 @@ def analysis_texts(texts: Iterable[str]) -> list[str]:
     return [analysis_form(t) for t in texts]
 
 
-def prepare(texts: Sequence[str], tokenizer: str = "rjieba"):
+def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba"):
     """What the persisted pipeline reads: one row per text, ``[text, space-joined words]``.
 
     ``texts`` are analysis texts (Simplified). Punctuation-only tokens are dropped from the words
-    so that word bigrams pair words, not words and commas.
+    so that word bigrams pair words, not words and commas. With ``tokenizer=None`` (a model of
+    character n-grams alone) the words column stays empty and no segmenter is loaded.
     """
     import numpy as np
 
@@ -61,7 +62,7 @@ def prepare(texts: Sequence[str], tokenizer: str = "rjieba"):
     rows = np.empty((len(texts), 2), dtype=object)
     for i, text in enumerate(texts):
         rows[i, 0] = text
-        rows[i, 1] = _PUNCTUATION_TOKEN.sub("", " ".join(cut(text, tokenizer)))
+        rows[i, 1] = _PUNCTUATION_TOKEN.sub("", " ".join(cut(text, tokenizer))) if tokenizer else ""
     return rows
 
 
