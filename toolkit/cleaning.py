@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from toolkit.garbled import GarbledRun, repair_garbled
+from toolkit.garbled import PINYIN_SYLLABLE, GarbledRun, repair_garbled
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A gloss is one pinyin syllable with a tone mark, in half- or full-width brackets, right after a
 # Han character: 時節(jié), 內(nèi). Requiring the tone mark keeps (1), (试行), (app) and (图片…) intact.
 _GLOSS = re.compile(
-    rf"(?<=[{_HAN}\ufffd])[(（]\s*[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\s*[)）]"
+    rf"(?<=[{_HAN}\ufffd])[(（]\s*{PINYIN_SYLLABLE}\s*[)）]"
 )
 # Scrapers escape quotes for JSON or SQL and never unescape them: 开战\’, \"最强\".
 _ESCAPED_QUOTE = re.compile(r"\\+(['\"‘’“”])")

@@ -28,8 +28,11 @@ from functools import lru_cache
 from itertools import groupby
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+#: One pinyin syllable carrying a tone mark (jié, nèi): what a gloss holds. The tone mark is what
+#: tells a gloss from ordinary brackets such as (1), (app) or (试行); cleaning builds on it too.
+PINYIN_SYLLABLE = rf"[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}"
 # A gloss whose "(" the run swallowed: jīng) right where the run stops.
-_TAIL = rf"[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}\)"
+_TAIL = rf"{PINYIN_SYLLABLE}\)"
 _GLOSS_TAIL = re.compile(_TAIL)
 _GLOSS = re.compile(rf"\({_TAIL}")
 # An orphaned tail right after a lost byte, with the shifted run after it: ?shù)剞r.

@@ -23,10 +23,8 @@ from toolkit.document import (
     Paragraph,
 )
 from toolkit.garbled import GarbledRun
-from toolkit.sentences import split_sentences
+from toolkit.sentences import ends_sentence, split_sentences
 
-_SENTENCE_END = "。！？!?；;…"
-_CLOSERS = "”’」』）)】》\"'"
 _PUNCT = re.compile(r"[，。！？、；：,.!?;:“”\"（）()《》]")
 
 _COPYRIGHT = re.compile(
@@ -120,13 +118,13 @@ def _kind_of(text: str) -> str:
         return QR
     if _FIELD.match(text) or _DATE_ONLY.match(text) or _PRINT_SOURCE.match(text):
         return BYLINE
-    if n <= 60 and (_BYLINE.match(text) or (_ISSUE.search(text) and not _ends_sentence(text))):
+    if n <= 60 and (_BYLINE.match(text) or (_ISSUE.search(text) and not ends_sentence(text))):
         return BYLINE
-    if n <= 90 and not _ends_sentence(text) and (_EDITOR.search(text) or _DATED.match(text)):
+    if n <= 90 and not ends_sentence(text) and (_EDITOR.search(text) or _DATED.match(text)):
         return BYLINE
-    if n <= 80 and (_NAV_WORDS.search(text) or _BREADCRUMB.search(text)) and not _ends_sentence(text):
+    if n <= 80 and (_NAV_WORDS.search(text) or _BREADCRUMB.search(text)) and not ends_sentence(text):
         return NAVIGATION
-    if _is_menu_line(text) or (n <= 120 and _MENU_SEPARATORS.search(text) and not _ends_sentence(text)):
+    if _is_menu_line(text) or (n <= 120 and _MENU_SEPARATORS.search(text) and not ends_sentence(text)):
         return NAVIGATION
     if n <= 200 and _CAPTION.search(text):
         return CAPTION
@@ -135,14 +133,10 @@ def _kind_of(text: str) -> str:
     return BODY
 
 
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip(_CLOSERS)[-1:] in _SENTENCE_END
-
-
 def _is_heading(text: str) -> bool:
     if text.startswith("【") and text.endswith("】"):
         return True
-    if len(text) > 40 or _ends_sentence(text):
+    if len(text) > 40 or ends_sentence(text):
         return False
     return "。" not in text
 
@@ -223,7 +217,7 @@ def _repair_breaks(blocks: list[_Block]) -> list[_Block]:
     while i < len(blocks):
         block = blocks[i]
         i += 1
-        while block.kind == BODY and not _ends_sentence(block.text) and i < len(blocks):
+        while block.kind == BODY and not ends_sentence(block.text) and i < len(blocks):
             nxt = blocks[i]
             after = blocks[i + 1] if i + 1 < len(blocks) else None
             if nxt.kind == CAPTION and after is not None and after.kind in (BODY, HEADING):

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import re
 
-_TERMINAL = re.compile(r"(?:[。！？!?；;…]|\.{3,})+[”’」』）)】》\"']*")
+_ENDS = "。！？!?；;…"
+_CLOSERS = "”’」』）)】》\"'"
+_TERMINAL = re.compile(rf"(?:[{_ENDS}]|\.{{3,}})+[{_CLOSERS}]*")
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends at a sentence boundary (closing quotes and brackets aside)."""
+    return text.rstrip(_CLOSERS)[-1:] in _ENDS
 _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 
 
