@@ -90,7 +90,18 @@ def build_pipeline(config: dict):
     if f["analyzer"] in ("char", "both"):
         chars = TfidfVectorizer(analyzer="char", ngram_range=tuple(f["char_ngram_range"]), **common)
         parts.append(("chars", chars, 0))
-    features = ColumnTransformer(parts, sparse_threshold=1.0)
+    weights = None
+    if f.get("lexicon"):
+        # One weight per lexicon group, learned from the rows and carried to every term of the
+        # group; sublinear counts so that one more hit matters less than the first.
+        tags = TfidfVectorizer(
+            analyzer="word", token_pattern=WORD_TOKEN_PATTERN, lowercase=True, min_df=1,
+            sublinear_tf=True, norm=None if f.get("lexicon_norm") == "none" else "l2", dtype=np.float32,
+        )
+        parts.append(("lexicon", tags, 2))
+        weights = {name: 1.0 for name, _, _ in parts}
+        weights["lexicon"] = float(f.get("lexicon_weight", 1.0))
+    features = ColumnTransformer(parts, sparse_threshold=1.0, transformer_weights=weights)
     return Pipeline([("features", features), ("classifier", _classifier(config["model"]))])
 
 
@@ -131,9 +142,15 @@ def word_tokenizer(features: dict) -> str | None:
     return None if features["analyzer"] == "char" else features["tokenizer"]
 
 
+def uses_lexicon(features: dict) -> bool:
+    """Whether the features include the :mod:`toolkit.lexicon` group tags (prepare's column 2)."""
+    return bool(features.get("lexicon"))
+
+
 def prepared_texts(labels, config: dict) -> list[str]:
     """The rows as the pipeline sees them; computed once per training and shared with the CV."""
-    return prepare(analysis_texts(labels.texts), word_tokenizer(config["features"]))
+    f = config["features"]
+    return prepare(analysis_texts(labels.texts), word_tokenizer(f), uses_lexicon(f))
 
 
 def fit(labels, config: dict, X: Sequence[str] | None = None) -> ThemeModel:
@@ -169,7 +186,10 @@ def _card(labels, config: dict, pipeline) -> dict:
             "seed_rows": seed_rows,
             "written_rows": len(labels.rows) - seed_rows,
         },
+        # Short hashes of the training paragraphs: `evaluate --test` warns when test rows were trained on.
+        "row_hashes": sorted({row_hash(t) for t in labels.texts}),
         "tokenizer": word_tokenizer(config["features"]),
+        "lexicon_sha256": _lexicon_sha256() if uses_lexicon(config["features"]) else None,
         "preparation": PREPARATION,
         "preparation_version": PREPARATION_VERSION,
         "config": config,
@@ -178,6 +198,19 @@ def _card(labels, config: dict, pipeline) -> dict:
         "evaluation": None,
         "run": None,
     }
+
+
+def row_hash(text: str) -> str:
+    """A short hash of a paragraph's Simplified, whitespace-free text: the same paragraph in either
+    script or spacing hashes alike, so a test row copied from the training data is recognised."""
+    simplified = analysis_texts([text])[0]
+    return hashlib.sha256("".join(simplified.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def _lexicon_sha256() -> str:
+    from toolkit.lexicon import lexicon
+
+    return lexicon().sha256
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,12 +234,17 @@ class ThemeModel:
         """The word segmenter prediction must use; None when the model reads characters only."""
         return self.card.get("tokenizer")
 
+    @property
+    def lexicon(self) -> bool:
+        """Whether prediction must add the lexicon tags (the card names the lexicon's SHA-256)."""
+        return self.card.get("lexicon_sha256") is not None
+
     @cached_property
     def predictor(self) -> Predictor:
         """Scores through :class:`~toolkit.scoring.FastScorer` when it reproduces the pipeline
         (the same numbers, several times faster), otherwise through the pipeline itself."""
         scorer = FastScorer.build(self.pipeline)
-        return Predictor(self.classes, self.tokenizer, self.pipeline if scorer is None else scorer)
+        return Predictor(self.classes, self.tokenizer, self.pipeline if scorer is None else scorer, self.lexicon)
 
     def predict_proba(self, texts: Sequence[str]):
         """Probabilities (rows: texts, columns: :attr:`classes`) for Simplified texts."""
@@ -309,7 +347,13 @@ def load_model(path: str | Path | None = None) -> ThemeModel:
             f"{path}: the model prepares text in an older way (version {card.get('preparation_version')}, "
             f"this toolkit uses {PREPARATION_VERSION}); retrain it: {TRAIN_COMMAND}"
         )
-    pipeline = _load_pipeline(path, data, _other_sklearn_version(path, card))
+    wanted = card.get("lexicon_sha256")
+    if wanted is not None and wanted != _lexicon_sha256():
+        raise ToolkitError(
+            f"{path}: the model was trained with another version of the domain lexicon "
+            f"(toolkit/data/lexicon.csv); its features would not mean what they meant; retrain: {TRAIN_COMMAND}"
+        )
+    pipeline = _load_pipeline(path, data, _other_sklearn_version(path, card), 3 if wanted else 2)
     classes = [str(c) for c in pipeline.classes_]
     if sorted(card.get("labels", {})) != sorted(classes):
         raise ToolkitError(f"{path}: the model's labels {classes} differ from its card's")
@@ -333,7 +377,7 @@ def _other_sklearn_version(path: Path, card: dict) -> str | None:
     return saved
 
 
-def _load_pipeline(path: Path, data: bytes, trained_with: str | None):
+def _load_pipeline(path: Path, data: bytes, trained_with: str | None, columns: int = 2):
     """The fitted pipeline in ``data``, built by skops from trusted types only, and shown to score."""
     import zipfile
 
@@ -364,7 +408,7 @@ def _load_pipeline(path: Path, data: bytes, trained_with: str | None):
     try:
         # An empty paragraph as prepare() gives it runs every step; a scikit-learn that cannot use
         # the fitted state fails here, with advice, rather than in the middle of a batch.
-        pipeline.predict_proba(np.array([["", ""]], dtype=object))
+        pipeline.predict_proba(np.array([[""] * columns], dtype=object))
     except Exception as exc:
         raise _unusable(path, exc, trained_with) from None
     return pipeline

@@ -29,7 +29,8 @@ from typing import Any, Iterable, Sequence
 PREPARATION_VERSION = 2  # 2: analysis form unifies punctuation (scraped , and typed ，)
 PREPARATION = (
     "Simplified text (OpenCC t2s); column 0: the text for character n-grams; column 1: its words "
-    "(tokenizer with the domain user dictionary, punctuation-only tokens dropped) joined by spaces"
+    "(tokenizer with the domain user dictionary, punctuation-only tokens dropped) joined by spaces; "
+    "column 2 (models with the lexicon only): the lexicon group tag of every term occurrence"
 )
 
 # A token made only of punctuation (tokens never contain white space); dropping it leaves extra
@@ -48,21 +49,29 @@ def analysis_texts(texts: Iterable[str]) -> list[str]:
     return [analysis_form(t) for t in texts]
 
 
-def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba"):
-    """What the persisted pipeline reads: one row per text, ``[text, space-joined words]``.
+def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba", lexicon: bool = False):
+    """What the persisted pipeline reads: one row per text, ``[text, space-joined words(, tags)]``.
 
     ``texts`` are analysis texts (Simplified). Punctuation-only tokens are dropped from the words
     so that word bigrams pair words, not words and commas. With ``tokenizer=None`` (a model of
-    character n-grams alone) the words column stays empty and no segmenter is loaded.
+    character n-grams alone) the words column stays empty and no segmenter is loaded. With
+    ``lexicon``, a third column holds the :mod:`toolkit.lexicon` group tags of the text.
     """
     import numpy as np
 
     from toolkit.tokens import cut
 
-    rows = np.empty((len(texts), 2), dtype=object)
-    for i, text in enumerate(texts):
-        rows[i, 0] = text
-        rows[i, 1] = _PUNCTUATION_TOKEN.sub("", " ".join(cut(text, tokenizer))) if tokenizer else ""
+    rows = np.empty((len(texts), 3 if lexicon else 2), dtype=object)
+    rows[:, 0] = list(texts)
+    if tokenizer:
+        rows[:, 1] = [_PUNCTUATION_TOKEN.sub("", " ".join(cut(text, tokenizer))) for text in texts]
+    else:
+        rows[:, 1] = ""
+    if lexicon:
+        from toolkit.lexicon import lexicon as shipped_lexicon
+
+        tag_text = shipped_lexicon().tag_text
+        rows[:, 2] = [tag_text(text) for text in texts]
     return rows
 
 
@@ -190,7 +199,7 @@ class NgramLookup:
 class FastScorer:
     """A fitted pipeline (vectorizers + logistic regression) as numpy arrays, for prediction."""
 
-    parts: list[tuple[int, NgramLookup]]  # (input column, lookup) in the ColumnTransformer's order
+    parts: list[tuple[int, NgramLookup, float]]  # (input column, lookup, weight) in the ColumnTransformer's order
     coef: Any
     intercept: Any
     binary: bool
@@ -207,6 +216,7 @@ class FastScorer:
         if transformers is None or type(classifier) is not LogisticRegression:
             return None
         parts = []
+        weights = getattr(features, "transformer_weights", None) or {}
         for name, vectorizer, column in transformers:
             if name == "remainder":
                 if vectorizer != "drop":
@@ -215,7 +225,7 @@ class FastScorer:
             lookup = NgramLookup.build(vectorizer) if isinstance(column, int) else None
             if lookup is None:
                 return None
-            parts.append((column, lookup))
+            parts.append((column, lookup, float(weights.get(name, 1.0))))
         if not parts:
             return None
         return cls(parts, np.asarray(classifier.coef_), np.asarray(classifier.intercept_), len(classifier.classes_) == 2)
@@ -223,7 +233,10 @@ class FastScorer:
     def features(self, X):
         import scipy.sparse as sp
 
-        blocks = [lookup.transform(X[:, column]) for column, lookup in self.parts]
+        blocks = []
+        for column, lookup, weight in self.parts:
+            block = lookup.transform(X[:, column])
+            blocks.append(block * weight if weight != 1.0 else block)
         return sp.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
 
     def predict_proba(self, X):
@@ -251,6 +264,7 @@ class Predictor:
     classes: list[str]
     tokenizer: str
     scorer: Any
+    lexicon: bool = False
 
     @property
     def is_portable(self) -> bool:
@@ -263,4 +277,4 @@ class Predictor:
 
         if not texts:
             return np.zeros((0, len(self.classes)))
-        return self.scorer.predict_proba(prepare(texts, self.tokenizer))
+        return self.scorer.predict_proba(prepare(texts, self.tokenizer, self.lexicon))

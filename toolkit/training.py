@@ -45,6 +45,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "char_ngram_range": [1, 2],
         "min_df": 2,
         "sublinear_tf": True,
+        "lexicon": False,
+        "lexicon_weight": 1.0,
+        "lexicon_norm": "l2",
     },
     "model": {
         "classifier": "logreg",
@@ -118,6 +121,11 @@ def validate_config(config: dict) -> None:
         )
     require(whole(f["min_df"], 1), "features.min_df", "a whole number >= 1")
     require(isinstance(f["sublinear_tf"], bool), "features.sublinear_tf", "true or false")
+    require(isinstance(f["lexicon"], bool), "features.lexicon", "true or false")
+    weight = f["lexicon_weight"]
+    require(isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight > 0,
+            "features.lexicon_weight", "a positive number")
+    require(f["lexicon_norm"] in ("l2", "none"), "features.lexicon_norm", '"l2" or "none"')
     require(m["classifier"] in CLASSIFIERS, "model.classifier", f"one of {', '.join(CLASSIFIERS)}")
     C = m["C"]
     require(isinstance(C, (int, float)) and not isinstance(C, bool) and C > 0, "model.C", "a positive number")

@@ -1,0 +1,183 @@
+"""How the theme model does on real articles the team did not write: the figure that decides.
+
+Scores models on the real-text set (``bench/realset/``: public articles from several outlets,
+every paragraph coded twice independently and adjudicated; the text itself is rebuilt from the
+public copies by ``bench/realset/rebuild.py`` into ``bench/out/realset/``, never committed):
+
+    python bench/realset/rebuild.py --sources DIR     # once: rebuild the texts from public copies
+    python bench/transfer.py                          # the shipped model, per outlet, with CIs
+    python bench/transfer.py --model my.skops         # another saved model
+    python bench/transfer.py --config experiments/configs/words.toml --config experiments/configs/default.toml
+                                                      # train each on labels.csv, then choose by
+                                                      # leave-one-outlet-out and score the choice
+
+Every article is segmented and coded exactly as ``toolkit classify`` codes a file (boilerplate
+short cut included), and each paragraph is matched to its code by index and SHA-256, so a change
+in segmentation shows up as an error rather than as silently shifted labels.
+
+Figures: macro-F1 over the five themes with a 95% bootstrap interval that resamples whole
+articles, per outlet and pooled, next to the codebook's cue words scored the same way. With
+several ``--config``, each outlet is scored with the configuration that did best on the *other*
+outlets (leave-one-outlet-out), so choosing among configurations does not flatter the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from toolkit.classifier import classify_document, fit, load_model  # noqa: E402
+from toolkit.evaluation import bootstrap_macro_f1, cue_predict  # noqa: E402
+from toolkit.reading import document_from_text  # noqa: E402
+
+DEFAULT_SET = ROOT / "bench" / "out" / "realset" / "realset.csv"
+
+
+def read_realset(path: Path) -> dict[str, dict]:
+    """doc -> {outlet, text, paragraphs: {index: (sha256, label)}} from the rebuilt set."""
+    if not path.exists():
+        raise SystemExit(f"{path}: no rebuilt real-text set; run: python bench/realset/rebuild.py --sources DIR")
+    docs: dict[str, dict] = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            d = docs.setdefault(row["doc"], {"outlet": row["outlet"], "genre": row.get("genre", ""), "paragraphs": {}})
+            d["paragraphs"][int(row["paragraph"])] = (row["sha256"], row["label"])
+    texts_dir = path.parent / "texts"
+    for doc, d in docs.items():
+        d["text"] = (texts_dir / f"{doc}.txt").read_text(encoding="utf-8")
+    return docs
+
+
+def segmented(docs: dict[str, dict]) -> dict[str, object]:
+    """Each article as a Document, checked against the coded paragraphs' hashes."""
+    out = {}
+    for name, d in docs.items():
+        document = document_from_text(d["text"], name)
+        by_index = {p.index: p for p in document.paragraphs}
+        for index, (sha, _) in d["paragraphs"].items():
+            p = by_index.get(index)
+            if p is None or hashlib.sha256(p.text.encode("utf-8")).hexdigest() != sha:
+                raise SystemExit(f"{name}: paragraph {index} no longer segments as it was coded (hash differs)")
+        out[name] = document
+    return out
+
+
+def predictions(model, documents: dict[str, object], docs: dict[str, dict]) -> dict[tuple[str, int], str]:
+    pred = {}
+    for name, document in documents.items():
+        result = classify_document(document, model)
+        for p in result.paragraphs:
+            if p.paragraph in docs[name]["paragraphs"]:
+                pred[(name, p.paragraph)] = p.label
+    return pred
+
+
+def cue_predictions(documents, docs) -> dict[tuple[str, int], str]:
+    pred = {}
+    classes = ["ecology", "governance", "industry", "other", "talent"]
+    for name, document in documents.items():
+        paragraphs = [p for p in document.paragraphs if p.index in docs[name]["paragraphs"]]
+        for p, label in zip(paragraphs, cue_predict([p.text for p in paragraphs], classes, "other")):
+            pred[(name, p.index)] = "other" if p.is_boilerplate else label
+    return pred
+
+
+def gold(docs) -> dict[tuple[str, int], str]:
+    return {(name, i): label for name, d in docs.items() for i, (_, label) in d["paragraphs"].items()}
+
+
+def score(keys, truth, pred, labels) -> dict:
+    return bootstrap_macro_f1([truth[k] for k in keys], [pred[k] for k in keys], [k[0] for k in keys], labels)
+
+
+def by_outlet(docs) -> dict[str, list[tuple[str, int]]]:
+    groups = defaultdict(list)
+    for name, d in sorted(docs.items()):
+        for i in sorted(d["paragraphs"]):
+            groups[d["outlet"]].append((name, i))
+    return dict(sorted(groups.items()))
+
+
+def train_config(config_path: str | None, labels_path: Path):
+    from toolkit.labels import read_labels
+    from toolkit.training import resolve_config
+
+    config = resolve_config(config_path)
+    labels = read_labels(labels_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fit(labels, config)
+
+
+def table(rows: list[dict], out) -> None:
+    head = f"{'outlet':<22} {'docs':>4} {'paras':>5}  {'model macro-F1 [95% CI]':<26} {'cue words [95% CI]':<24} {'diff':>6}"
+    print(head, file=out)
+    for r in rows:
+        m, c = r["model"], r["cue_words"]
+        print(f"{r['outlet']:<22} {m['docs']:>4} {m['rows']:>5}  "
+              f"{m['macro_f1']:.3f} [{m['low']:.3f}, {m['high']:.3f}]{'':<6} "
+              f"{c['macro_f1']:.3f} [{c['low']:.3f}, {c['high']:.3f}]{'':<4} {m['macro_f1'] - c['macro_f1']:+.3f}"
+              + (f"   ({r['chosen']})" if r.get("chosen") else ""), file=out)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--realset", type=Path, default=DEFAULT_SET, help="the rebuilt set's realset.csv")
+    ap.add_argument("--model", type=Path, default=None, help="a saved model (default: the shipped one)")
+    ap.add_argument("--config", action="append", default=[], help="train this configuration on --labels instead (repeatable: leave-one-outlet-out selection)")
+    ap.add_argument("--labels", type=Path, default=ROOT / "labels.csv")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
+    args = ap.parse_args(argv)
+
+    docs = read_realset(args.realset)
+    documents = segmented(docs)
+    truth = gold(docs)
+    groups = by_outlet(docs)
+    labels = sorted(set(truth.values()))
+    cue = cue_predictions(documents, docs)
+    all_keys = [k for keys in groups.values() for k in keys]
+
+    if not args.config:
+        model = load_model(args.model) if args.model else None
+        pred = predictions(model, documents, docs)
+        rows = [{"outlet": o, "model": score(keys, truth, pred, labels), "cue_words": score(keys, truth, cue, labels)}
+                for o, keys in groups.items()]
+        pooled = {"outlet": "all (pooled)", "model": score(all_keys, truth, pred, labels),
+                  "cue_words": score(all_keys, truth, cue, labels)}
+        print(f"model: {args.model or 'shipped'}; real-text set {args.realset} ({len(docs)} articles, {len(all_keys)} paragraphs)")
+    else:
+        preds = {}
+        for c in args.config:
+            preds[c] = predictions(train_config(c, args.labels), documents, docs)
+        per = {c: {o: score(keys, truth, preds[c], labels)["macro_f1"] for o, keys in groups.items()} for c in args.config}
+        print("configurations, macro-F1 per outlet (trained on", args.labels, ")")
+        for c in args.config:
+            print(f"  {c}: " + ", ".join(f"{o} {v:.3f}" for o, v in per[c].items())
+                  + f"; pooled {score(all_keys, truth, preds[c], labels)['macro_f1']:.3f}")
+        chosen_pred, rows = {}, []
+        for o, keys in groups.items():
+            others = [x for x in groups if x != o]
+            best = max(args.config, key=lambda c: sum(per[c][x] for x in others) / len(others))
+            for k in keys:
+                chosen_pred[k] = preds[best][k]
+            rows.append({"outlet": o, "model": score(keys, truth, preds[best], labels),
+                         "cue_words": score(keys, truth, cue, labels), "chosen": Path(best).stem})
+        pooled = {"outlet": "all (leave-one-outlet-out)", "model": score(all_keys, truth, chosen_pred, labels),
+                  "cue_words": score(all_keys, truth, cue, labels)}
+    table(rows + [pooled], sys.stdout)
+    if args.json:
+        args.json.write_text(json.dumps({"outlets": rows, "pooled": pooled}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
