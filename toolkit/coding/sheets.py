@@ -193,3 +193,38 @@ def corpus_problems(report: LabelReport) -> list[str]:
             else:
                 out.append(f"row {r.row}: not in the corpus: {doc} has no paragraph {r.paragraph} with this text")
     return out
+
+
+def read_texts(path: str | Path) -> list[str]:
+    """The ``text`` column of a CSV (a coded sheet, coded or not yet, or labels.csv): what to exclude."""
+    import csv
+    import io
+
+    from toolkit.reading import decode
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ToolkitError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    text, _ = decode(data, str(path))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "text" not in header:
+        raise ToolkitError(f"{path}: no 'text' column (header is: {', '.join(header) or 'empty'})")
+    column = header.index("text")
+    return [cells[column] for cells in reader if len(cells) > column and cells[column].strip()]
+
+
+def training_texts(model) -> list[str]:
+    """The paragraphs a model was trained on, when its training files are still here unchanged
+    (same SHA-256 as its card records); otherwise none."""
+    from toolkit.files import sha256_file
+
+    data = model.card.get("training_data", {})
+    files = data.get("files") or [{"path": data.get("path"), "sha256": data.get("sha256")}]
+    texts: list[str] = []
+    for f in files:
+        path = Path(str(f.get("path")))
+        if f.get("path") and path.is_file() and sha256_file(path) == f.get("sha256"):
+            texts += read_texts(path)
+    return texts
