@@ -69,7 +69,8 @@ def suggest(
     if len(suggestions) < n:
         warn(f"only {len(suggestions)} paragraphs to suggest, not {n}")
     if output is not None:
-        typer.echo(f"{output}: {len(suggestions)} paragraphs from {len({s.doc for s in suggestions})} documents to code")
+        docs = len({s.doc for s in suggestions})
+        typer.echo(f"{output}: {len(suggestions)} paragraphs from {docs} document{'s' if docs != 1 else ''} to code")
     if failed:
         raise typer.Exit(1)
 
