@@ -86,7 +86,7 @@ def test_unknown_column_is_a_warning(write_labels_file):
     rows = [r + ("x",) for r in GOOD]
     report = check_labels(write_labels_file(rows, header=("doc", "text", "label", "coder")))
     assert report.ok
-    assert report.warnings == ["column 'coder' is not used (known: doc, text, label, source, note)"]
+    assert report.warnings == ["column 'coder' is not used (known: doc, text, label, source, note, paragraph, suggested, confidence)"]
 
 
 def test_one_class_is_an_error(write_labels_file):

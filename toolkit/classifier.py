@@ -156,7 +156,9 @@ def prepared_texts(labels, config: dict) -> list[str]:
 def fit(labels, config: dict, X: Sequence[str] | None = None) -> ThemeModel:
     """Fit the pipeline on every row of a :class:`~toolkit.labels.LabelSet`; no file is written."""
     X = X if X is not None else prepared_texts(labels, config)
-    pipeline = build_pipeline(config).fit(X, labels.labels)
+    weights = getattr(labels, "weights", None)
+    fit_params = {} if weights is None else {"classifier__sample_weight": weights}
+    pipeline = build_pipeline(config).fit(X, labels.labels, **fit_params)
     _drop_introspection(pipeline)
     return ThemeModel(pipeline, _card(labels, config, pipeline))
 
@@ -174,18 +176,21 @@ def _card(labels, config: dict, pipeline) -> dict:
 
     counts = Counter(labels.labels)
     seed_rows = sum(1 for r in labels.rows if r.is_seed)
+    training_data = {
+        "path": str(labels.path),
+        "sha256": labels.sha256,
+        "rows": len(labels.rows),
+        "docs": len(set(labels.docs)),
+        "seed_rows": seed_rows,
+        "written_rows": len(labels.rows) - seed_rows,
+    }
+    if getattr(labels, "sources", ()):
+        training_data["files"] = [s.to_dict() for s in labels.sources]
     return {
         "format": CARD_FORMAT,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "labels": {label: counts[label] for label in labels.classes},
-        "training_data": {
-            "path": str(labels.path),
-            "sha256": labels.sha256,
-            "rows": len(labels.rows),
-            "docs": len(set(labels.docs)),
-            "seed_rows": seed_rows,
-            "written_rows": len(labels.rows) - seed_rows,
-        },
+        "training_data": training_data,
         # Short hashes of the training paragraphs: `evaluate --test` warns when test rows were trained on.
         "row_hashes": sorted({row_hash(t) for t in labels.texts}),
         "tokenizer": word_tokenizer(config["features"]),

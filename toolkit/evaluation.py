@@ -184,15 +184,20 @@ def _fallback(classes: Sequence[str], counts: Counter) -> str:
 class Evaluation:
     metrics: dict
     predictions: list[dict]
+    #: out-of-fold probabilities averaged over the repeats (rows: labelled rows, columns: ``classes``);
+    #: set by :func:`cross_validate`, what :mod:`toolkit.coding.audit` reads
+    proba: object = None
+    classes: list[str] | None = None
 
 
-def _fold_fit_predict(config, X, y, train, test, classes):
+def _fold_fit_predict(config, X, y, train, test, classes, weights=None):
     """One fold: fit a fresh pipeline on ``train``, probabilities for ``test`` in ``classes`` order."""
     import numpy as np
 
     from toolkit.classifier import build_pipeline
 
-    pipeline = build_pipeline(config).fit(X[train], y[train])
+    fit_params = {} if weights is None else {"classifier__sample_weight": weights[train]}
+    pipeline = build_pipeline(config).fit(X[train], y[train], **fit_params)
     proba = pipeline.predict_proba(X[test])
     out = np.zeros((len(test), len(classes)))
     index = {c: i for i, c in enumerate(classes)}
@@ -231,7 +236,9 @@ def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None 
     """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.labels.LabelSet`.
 
     Text is tokenised once for all folds (tokenisation has no learned state, so this leaks
-    nothing); the vectorizers and the classifier are fitted afresh inside every fold.
+    nothing); the vectorizers and the classifier are fitted afresh inside every fold. Row
+    weights of a set read from several files (``LabelSet.weights``) weight the fitting only:
+    every figure counts each row once.
     """
     import numpy as np
     from joblib import Parallel, delayed
@@ -244,11 +251,13 @@ def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None 
     if X is None:
         X = prepared_texts(labels, config)
     folds, splits = _splits(labels, ev["folds"], ev["repeats"], ev["seed"])
+    weights = getattr(labels, "weights", None)
+    weights = None if weights is None else np.asarray(weights, dtype=float)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on tiny folds
         results = Parallel(n_jobs=jobs)(
-            delayed(_fold_fit_predict)(config, X, y, train, test, classes) for _, train, test in splits
+            delayed(_fold_fit_predict)(config, X, y, train, test, classes, weights) for _, train, test in splits
         )
     repeats = ev["repeats"]
     per_repeat = np.zeros((repeats, len(y), len(classes)))
@@ -270,7 +279,7 @@ def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None 
         "macro_f1_std": round(float(np.std(repeat_f1)), 4),
         "repeat_macro_f1": [round(v, 4) for v in repeat_f1],
     }
-    return Evaluation(metrics, _prediction_records(labels.rows, predicted, mean_proba))
+    return Evaluation(metrics, _prediction_records(labels.rows, predicted, mean_proba), mean_proba, list(classes))
 
 
 def _most_probable(proba, classes: Sequence[str]) -> list[str]:

@@ -181,13 +181,17 @@ def _write_predictions(path: Path, rows: list[list]) -> None:
 
 def _labels_info(labels) -> dict:
     counts = Counter(r.label for r in labels.rows)
-    return {
+    info = {
         "path": str(labels.path),
         "sha256": labels.sha256,
         "rows": len(labels.rows),
         "docs": len({r.doc for r in labels.rows}),
         "counts": {label: counts[label] for label in sorted(counts)},
     }
+    if getattr(labels, "sources", ()):
+        # several files trained together: each named with its SHA-256, its weight and its rows
+        info["files"] = [s.to_dict() for s in labels.sources]
+    return info
 
 
 def _model_info(model_path: Path | None) -> dict | None:

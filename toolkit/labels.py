@@ -23,7 +23,10 @@ from toolkit.errors import ToolkitError
 WRITTEN_DOC_PREFIX = "written-"
 REQUIRED_COLUMNS = ("doc", "text", "label")
 OPTIONAL_COLUMNS = ("source", "note")
-COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+#: The extra columns of a sheet written by ``toolkit labels suggest``: known, so not warned about;
+#: ``paragraph`` ties a row to its place in the corpus (:mod:`toolkit.coding.sheets` checks it).
+SHEET_COLUMNS = ("paragraph", "suggested", "confidence")
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + SHEET_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class LabelRow:
     text: str
     label: str
     source: str = ""
+    #: the paragraph's index in its document, for sheets written by ``labels suggest``
+    paragraph: int | None = None
 
     @property
     def is_seed(self) -> bool:
@@ -64,12 +69,39 @@ class LabelReport:
 
 
 @dataclass(frozen=True)
+class LabelSource:
+    """One file of a :class:`LabelSet` read from several: where its rows sit and how much they count."""
+
+    path: str
+    sha256: str
+    weight: float
+    rows: int
+    first_row: int  # its first row's number in the combined set (rows numbered as if concatenated)
+    last_row: int
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "sha256": self.sha256, "weight": self.weight, "rows": self.rows,
+                "combined_rows": [self.first_row, self.last_row]}
+
+
+@dataclass(frozen=True)
 class LabelSet:
-    """A validated labels file: what training and evaluation consume."""
+    """A validated labels file, or several read together: what training and evaluation consume.
+
+    Several files (``toolkit train --labels A --labels B``) are numbered as if concatenated
+    without their headers, so every row keeps a unique number; ``sources`` maps them back to each
+    file, and ``row_weights`` (None: all 1) lets a few rows of the user's own outlet count more.
+    """
 
     path: str
     rows: tuple[LabelRow, ...]
     sha256: str
+    sources: tuple[LabelSource, ...] = ()
+    row_weights: tuple[float, ...] | None = None
+
+    @property
+    def weights(self) -> list[float] | None:
+        return None if self.row_weights is None else list(self.row_weights)
 
     @property
     def texts(self) -> list[str]:
@@ -88,8 +120,13 @@ class LabelSet:
         return sorted(set(self.labels))
 
 
-def check_labels(path: str | Path, min_per_label: int = 2) -> LabelReport:
-    """Read and check a labels file; problems are collected, not raised, so all are shown at once."""
+def check_labels(path: str | Path, min_per_label: int = 2, duplicates: str = "warn", min_labels: int = 2) -> LabelReport:
+    """Read and check a labels file; problems are collected, not raised, so all are shown at once.
+
+    ``duplicates="error"`` makes a repeated paragraph an error rather than a warning (a coded
+    sheet joining labels.csv must not count a paragraph twice); such a sheet may hold a single
+    label (``min_labels=1``).
+    """
     from toolkit.reading import decode
 
     path = str(path)
@@ -165,11 +202,20 @@ def check_labels(path: str | Path, min_per_label: int = 2) -> LabelReport:
                     report.errors.append(
                         f"row {number}: same text as row {first_row} but labelled {label!r}, not {first_label!r}"
                     )
+                elif duplicates == "error":
+                    report.errors.append(f"row {number}: duplicate of row {first_row} (delete one of them)")
                 else:
                     report.warnings.append(f"row {number}: duplicate of row {first_row}")
                 continue
+            paragraph = None
+            if "paragraph" in index and get("paragraph"):
+                try:
+                    paragraph = int(float(get("paragraph")))  # Excel may write 12 as 12.0
+                except ValueError:
+                    report.errors.append(f"row {number}: paragraph {get('paragraph')!r} is not a whole number")
+                    continue
             seen[key] = (number, label)
-            report.rows.append(LabelRow(number, doc, body, label, get("source")))
+            report.rows.append(LabelRow(number, doc, body, label, get("source"), paragraph))
     except csv.Error as exc:
         report.errors.append(f"row {reader.line_num}: broken CSV ({exc})")
         return report
@@ -191,7 +237,7 @@ def check_labels(path: str | Path, min_per_label: int = 2) -> LabelReport:
                 f"row {rows}: label {label!r} has {n} example{'s' if n != 1 else ''}; "
                 f"a theme needs at least {min_per_label} to be learned and evaluated"
             )
-    if len(counts) < 2:
+    if len(counts) < min_labels:
         report.errors.append(f"only one label ({next(iter(counts))!r}); a classifier needs at least two")
     return report
 

@@ -149,7 +149,7 @@ class TrainResult:
 
 
 def train_model(
-    labels_path: str | Path,
+    labels_path: str | Path | Sequence[str | Path],
     model_path: str | Path = DEFAULT_MODEL,
     config: dict | None = None,
     *,
@@ -157,14 +157,19 @@ def train_model(
     name: str | None = None,
     record: bool = True,
     jobs: int = 1,
+    weights: dict[str, float] | None = None,
 ) -> TrainResult:
     """Cross-validate, fit on everything, save model and card, and record the run.
+
+    ``labels_path`` may be several files (labels.csv and a coded sheet): they are checked
+    together, every problem named, before anything is fitted; ``weights`` maps a file to how
+    much each of its rows counts in fitting (see :mod:`toolkit.coding.sheets`).
 
     Every check and all the fitting happen before the first write, so a failure leaves an existing
     model untouched. The run record is written last and its id added to the card.
     """
+    from toolkit.coding.sheets import read_label_files
     from toolkit.evaluation import cross_validate
-    from toolkit.labels import read_labels
 
     started = time.perf_counter()
     config = config if config is not None else resolve_config()
@@ -175,7 +180,8 @@ def train_model(
     recording = record and experiments_dir is not None
     if recording:
         _check_experiments_dir(Path(experiments_dir))  # before minutes of fitting, not after
-    labels = read_labels(labels_path)
+    paths = [labels_path] if isinstance(labels_path, (str, Path)) else list(labels_path)
+    labels = read_label_files(paths, weights)
     X = prepared_texts(labels, config)  # tokenised once, for the CV and the final fit
     evaluation = cross_validate(labels, config, jobs=jobs, X=X)
     model = fit(labels, config, X)

@@ -31,7 +31,9 @@ def main() -> None:
     try:
         app()
     except ToolkitError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        # an error listing several problems (every bad row of a labels file) prints one line each
+        for line in getattr(exc, "problems", None) or [str(exc)]:
+            typer.echo(f"error: {line}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)

@@ -13,7 +13,13 @@ from toolkit.cli._common import warnings_as_lines
 
 @app.command()
 def train(
-    labels: Path = typer.Option(Path("labels.csv"), "--labels", "-l", help="Coded paragraphs (CSV: doc,text,label[,source])."),
+    labels: List[Path] = typer.Option(
+        [Path("labels.csv")], "--labels", "-l",
+        help="Coded paragraphs (CSV: doc,text,label[,source]); repeat to add a coded sheet beside labels.csv.",
+    ),
+    weight: List[str] = typer.Option(
+        [], "--weight", "-w", help="FILE=W: each row of that --labels file counts W times in fitting (repeatable)."
+    ),
     model: Path = typer.Option(Path("models/theme.skops"), "--model", "-m", help="Where to write the model; its card goes beside it."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML), e.g. experiments/configs/default.toml."),
     set_: List[str] = typer.Option([], "--set", help="Override a config value: --set model.C=2.0 (repeatable)."),
@@ -23,20 +29,24 @@ def train(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Cross-validation folds fitted in parallel."),
 ) -> None:
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
+    from toolkit.coding.sheets import parse_weights
     from toolkit.evaluation import headline
     from toolkit.training import resolve_config, run_name, train_model
 
+    weights = parse_weights(weight, labels)
     settings = resolve_config(config, set_)
     with warnings_as_lines():
         result = train_model(
             labels, model, settings, experiments_dir=None if no_record else experiments,
-            name=name or run_name(settings, set_), record=not no_record, jobs=jobs,
+            name=name or run_name(settings, set_), record=not no_record, jobs=jobs, weights=weights,
         )
     card = result.model.card
     typer.echo(
         f"trained {model} on {card['training_data']['rows']} rows "
         f"({', '.join(f'{k} {v}' for k, v in card['labels'].items())}) in {result.duration_s:.1f}s"
     )
+    for source in card["training_data"].get("files", []):
+        typer.echo(f"  {source['path']}: {source['rows']} rows, weight {source['weight']:g}, sha256 {source['sha256'][:12]}")
     typer.echo(headline(result.metrics))
     if result.run_dir is not None:
         typer.echo(f"run recorded in {result.run_dir}")

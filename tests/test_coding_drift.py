@@ -1,0 +1,57 @@
+"""classify warns once per run when a corpus looks unlike the training data."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+from toolkit.coding.drift import DriftMonitor
+
+OFF_TOPIC = [
+    "国际足联今天宣布，下一届世界杯将在三个国家联合举办，共有四十八支球队参赛，决赛门票已经开始预订。",
+    "央行宣布下调存款准备金率零点五个百分点，释放长期资金约一万亿元，股市应声上涨，银行板块领涨。",
+    "这款新手机搭载了最新的处理器，屏幕刷新率达到一百二十赫兹，电池续航提升百分之二十，售价不变。",
+    "演唱会门票在开售三分钟内售罄，歌迷们在社交媒体上抱怨抢票系统崩溃，主办方表示将加开一场。",
+    "研究人员在深海发现了一种新的发光水母，其基因可能用于医学成像，相关论文发表在国际期刊上。",
+]
+
+
+@pytest.fixture(scope="module")
+def model(repo_dir):
+    from toolkit.classifier import load_model
+
+    return load_model(repo_dir / "models" / "theme.skops")
+
+
+def test_the_seeds_look_familiar(model, seed_docs):
+    from toolkit.classifier import classify_document
+
+    monitor = DriftMonitor.for_model(model)
+    for doc in seed_docs.values():
+        monitor.update(classify_document(doc, model))
+    assert monitor.paragraphs_ > 100 and monitor.message() is None
+
+
+def test_off_topic_and_foreign_text_are_named(model):
+    from toolkit.classifier import classify_text
+
+    news = DriftMonitor.for_model(model).update(classify_text("\n\n".join(OFF_TOPIC * 4), model))
+    assert any("new to the model" in s for s in news.signs())
+    english = "\n\n".join(f"The village committee {i} met to discuss the cooperative's sales." for i in range(30))
+    assert any("not Chinese" in s for s in DriftMonitor.for_model(model).update(classify_text(english, model)).signs())
+    short = DriftMonitor.for_model(model).update(classify_text(OFF_TOPIC[0], model))
+    assert short.message() is None  # one paragraph is too little to tell
+
+
+def test_classify_warns_once_per_run(tmp_path, repo_dir, seeds_dir):
+    for i in range(3):
+        (tmp_path / f"news{i}.txt").write_text("\n\n".join(OFF_TOPIC[i:] + OFF_TOPIC[:i]), encoding="utf-8")
+    runner = CliRunner()
+    model = str(repo_dir / "models" / "theme.skops")
+    result = runner.invoke(app, ["classify", str(tmp_path), "--format", "jsonl", "--model", model])
+    assert result.exit_code == 0, result.output
+    warnings = [l for l in result.stderr.splitlines() if l.startswith("warning:")]
+    assert len(warnings) == 1 and "toolkit labels suggest" in warnings[0]
+    quiet = runner.invoke(app, ["classify", str(seeds_dir), "--format", "jsonl", "--model", model])
+    assert "warning:" not in quiet.stderr
