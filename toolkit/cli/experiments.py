@@ -34,7 +34,7 @@ class Resample(str, Enum):
 
 
 def _emit(data: dict, build_report, fmt: Format) -> None:
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import echo_json
 
     if fmt is Format.json:
@@ -52,7 +52,7 @@ def list_command(
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
     from toolkit import experiments
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     runs = experiments.list_runs(root, on_problem=warn)
@@ -67,7 +67,7 @@ def show_command(
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
     from toolkit import experiments
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     record = experiments.resolve_run(root, run, on_problem=warn)
@@ -94,7 +94,7 @@ def compare_command(
 ) -> None:
     """Parameter and metric changes from A to B, and whether B differs beyond noise (paired tests)."""
     from toolkit import experiments
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     runs = experiments.list_runs(root, on_problem=warn) if root.is_dir() else None

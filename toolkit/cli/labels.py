@@ -17,7 +17,7 @@ app.add_typer(labels_app, name="labels")
 def check(path: Path = typer.Argument(Path("labels.csv"), help="Labels file (CSV with doc,text,label).")) -> None:
     """Validate a labels file; print counts per label and per document; exit 1 on any problem."""
     from toolkit.labels import check_labels
-    from toolkit.cli.render import print_label_report
+    from toolkit.cli.render.labels import print_label_report
 
     report = check_labels(path)
     for message in report.warnings:
