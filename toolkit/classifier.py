@@ -523,6 +523,11 @@ class DocumentResult:
     labels: list[str]
     shares: dict[str, float] = field(default_factory=dict)
     chars: int = 0
+    #: Undecodable bytes replaced when reading, and whether the text is Chinese at all.
+    replaced: int = 0
+    chinese: bool = True
+    #: Problems worth a warning line (see :attr:`toolkit.document.Document.notes`).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def main_label(self) -> str | None:
@@ -538,7 +543,44 @@ class DocumentResult:
             "chars": self.chars,
             "label": self.main_label,
             "shares": {k: round(v, 4) for k, v in self.shares.items()},
+            "chinese": self.chinese,
+            "replaced": self.replaced,
         }
+
+    def rows(self, level: str = "paragraph") -> list[dict]:
+        """The result as flat records for a table: one per paragraph (``level="paragraph"``) or one
+        for the document (``"document"``), with the columns of :func:`record_columns` in order."""
+        path = self.path if self.path is not None else ("-" if self.doc == "<stdin>" else self.doc)
+        if level == "document":
+            return [{
+                "path": path, "doc": self.doc, "paragraphs": len(self.paragraphs), "chars": self.chars,
+                "label": self.main_label, **{f"share_{c}": round(self.shares.get(c, 0.0), 4) for c in self.labels},
+                "chinese": self.chinese, "replaced": self.replaced,
+            }]
+        if level != "paragraph":
+            raise ToolkitError(f"level must be 'paragraph' or 'document', not {level!r}")
+        return [{
+            "path": path, "doc": self.doc, "id": f"{path}#{p.paragraph}", "paragraph": p.paragraph,
+            "label": p.label, "confidence": round(p.confidence, 4), "boilerplate": p.boilerplate,
+            **{f"p_{c}": round(p.probabilities.get(c, 0.0), 4) for c in self.labels}, "text": p.text,
+        } for p in self.paragraphs]
+
+
+LEVELS = ("paragraph", "document")
+
+
+def record_columns(classes: Sequence[str], level: str = "paragraph") -> list[tuple[str, str]]:
+    """``(name, type)`` of every column of :meth:`DocumentResult.rows`, the same for every document.
+
+    ``id`` (``path#paragraph``) names a paragraph stably across runs; ``p_<theme>`` are its
+    probabilities, ``share_<theme>`` a document's character shares.
+    """
+    if level == "document":
+        return [("path", "str"), ("doc", "str"), ("paragraphs", "int"), ("chars", "int"), ("label", "str"),
+                *((f"share_{c}", "float") for c in classes), ("chinese", "bool"), ("replaced", "int")]
+    return [("path", "str"), ("doc", "str"), ("id", "str"), ("paragraph", "int"), ("label", "str"),
+            ("confidence", "float"), ("boilerplate", "str"), *((f"p_{c}", "float") for c in classes),
+            ("text", "str")]
 
 
 def document_shares(paragraphs: Sequence[ParagraphResult], labels: Sequence[str]) -> tuple[dict[str, float], int]:
@@ -554,21 +596,29 @@ def document_shares(paragraphs: Sequence[ParagraphResult], labels: Sequence[str]
     return {k: (v / chars if chars else 0.0) for k, v in totals.items()}, chars
 
 
+#: Paragraphs scored at a time.
+PREDICT_CHUNK = 2000
+
+
 def classify_document(document, model: "ThemeModel | Predictor | None" = None) -> DocumentResult:
     """Code every paragraph of a :class:`~toolkit.document.Document` and the document's shares."""
     model = model if model is not None else cached_model(default_model_path())
     classes = model.classes
     shortcut = OTHER in classes
     asked = [p for p in document.paragraphs if not (shortcut and p.is_boilerplate)]
-    proba = model.predict_proba([p.analysis_text for p in asked])
-    by_index = {p.index: row for p, row in zip(asked, proba)}
+    by_index = {}
+    # In slices, so a huge document's feature matrix never exists whole (memory stays bounded).
+    for start in range(0, len(asked), PREDICT_CHUNK):
+        chunk = asked[start:start + PREDICT_CHUNK]
+        for p, row in zip(chunk, model.predict_proba([p.analysis_text for p in chunk])):
+            by_index[p.index] = tuple(float(v) for v in row)
     results = []
     for p in document.paragraphs:
-        row = by_index.get(p.index)
+        row = by_index.pop(p.index, None)
         if row is None:
             probabilities = {c: (1.0 if c == OTHER else 0.0) for c in classes}
         else:
-            probabilities = {c: float(v) for c, v in zip(classes, row)}
+            probabilities = dict(zip(classes, row))
         label = max(classes, key=lambda c: probabilities[c])
         results.append(
             ParagraphResult(
@@ -582,7 +632,10 @@ def classify_document(document, model: "ThemeModel | Predictor | None" = None) -
             )
         )
     shares, chars = document_shares(results, classes)
-    return DocumentResult(document.name, document.path, results, classes, shares, chars)
+    notes = list(getattr(document, "notes", []))
+    return DocumentResult(document.name, document.path, results, classes, shares, chars,
+                          replaced=getattr(document, "replaced", 0),
+                          chinese=not any(n.startswith("not Chinese") for n in notes), notes=notes)
 
 
 def classify_text(text: str, model: "ThemeModel | Predictor | None" = None, name: str = "<text>") -> DocumentResult:

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli._app import app
+from toolkit.cli.render import ReportFormat as Format
 
 experiments_app = typer.Typer(
     help="Compare the training runs recorded under experiments/.", no_args_is_help=True
@@ -22,27 +23,17 @@ RUN_FORMS = ("run id, unique id prefix, run directory, run name (its latest run)
 RUN_HELP = f"The run: {RUN_FORMS}."
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    md = "md"
-
-
 class Resample(str, Enum):
     doc = "doc"
     paragraph = "paragraph"
 
 
 def _emit(data: dict, build_report, fmt: Format) -> None:
+    from toolkit.cli.render import emit
     from toolkit.cli.render import experiments as render
-    from toolkit.cli._common import echo_json
 
-    if fmt is Format.json:
-        echo_json(data)
-    elif fmt is Format.md:
-        typer.echo(render.to_markdown(build_report(data)), nl=False)
-    else:
-        render.print_report(build_report(data))
+    emit([data], fmt, text=lambda d, stream: render.print_report(build_report(d), stream=stream),
+         markdown=lambda d: render.to_markdown(build_report(d)))
 
 
 @experiments_app.command("list")
