@@ -50,7 +50,7 @@ SUFFIXES = {
     ".parquet": "parquet", ".txt": "text", ".md": "md",
 }
 BINARY = {"xlsx", "parquet"}
-EXTRAS = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
+EXTRAS = {"parquet": ("pyarrow", "parquet")}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Columns = Sequence[tuple[str, str]]  # (name, type): type is str, int, float or bool
@@ -120,6 +120,7 @@ def emit(
     name = fmt.value
     if name in EXTRAS:
         _require(*EXTRAS[name])
+    if name in BINARY:
         if (output is None or str(output) == "-") and sys.stdout.isatty():
             raise ToolkitError(f"--format {name} is binary: give -o FILE.{name} or redirect standard output")
     count = 0
