@@ -38,54 +38,64 @@ def jsonl(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def test_jsonl_has_every_paragraph_and_each_document(model_path, seeds_dir, seed_docs):
+def test_jsonl_has_every_paragraph_with_path_and_id(model_path, seeds_dir, seed_docs):
     result = classify(str(seeds_dir), "--model", str(model_path), "--format", "jsonl")
     assert result.exit_code == 0, result.output
     records = jsonl(result.stdout)
-    documents = [r for r in records if r["record"] == "document"]
-    assert [d["doc"] for d in documents] == sorted(seed_docs)
-    for doc in documents:
-        paragraphs = [r for r in records if r["record"] == "paragraph" and r["doc"] == doc["doc"]]
-        source = seed_docs[doc["doc"]].paragraphs
-        assert [p["paragraph"] for p in paragraphs] == [p.index for p in source]
-        assert [p["text"] for p in paragraphs] == [p.text for p in source]
-        assert [p["boilerplate"] for p in paragraphs] == [p.kind if p.is_boilerplate else None for p in source]
-        assert doc["paragraphs"] == len(source)
-        assert sum(doc["shares"].values()) == pytest.approx(1.0, abs=1e-3)
+    labels = clf.load_model(model_path).classes
+    columns = [name for name, _ in clf.record_columns(labels)]
+    assert all(list(r) == columns for r in records)  # one record type, same keys in the same order
+    assert sorted({r["doc"] for r in records}) == sorted(seed_docs)
+    for name, doc in seed_docs.items():
+        paragraphs = [r for r in records if r["doc"] == name]
+        assert {r["path"] for r in paragraphs} == {str(seeds_dir / name)}
+        assert [r["id"] for r in paragraphs] == [f"{seeds_dir / name}#{p.index}" for p in doc.paragraphs]
+        assert [p["text"] for p in paragraphs] == [p.text for p in doc.paragraphs]
+        assert [p["boilerplate"] for p in paragraphs] == [p.kind if p.is_boilerplate else None for p in doc.paragraphs]
         for p in paragraphs:
-            assert p["label"] == max(p["probabilities"], key=p["probabilities"].get)
-            assert p["confidence"] == max(p["probabilities"].values())
-    # Each document's record comes before its paragraphs (streamed one document at a time).
-    order = [r["doc"] for r in records]
-    assert order == sorted(order, key=lambda name: sorted(seed_docs).index(name))
+            probabilities = {c: p[f"p_{c}"] for c in labels}
+            assert p["label"] == max(probabilities, key=probabilities.get)
+            assert p["confidence"] == max(probabilities.values())
 
 
-def test_csv_rows_for_paragraphs_and_documents(model_path, seed_paths, tmp_path):
+def test_document_level_has_shares_only(model_path, seed_paths):
+    result = classify(*map(str, seed_paths[:2]), "--model", str(model_path), "--level", "document", "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = jsonl(result.stdout)
+    labels = clf.load_model(model_path).classes
+    assert [r["path"] for r in records] == [str(p) for p in seed_paths[:2]]
+    for r in records:
+        assert sum(r[f"share_{c}"] for c in labels) == pytest.approx(1.0, abs=1e-3)
+        assert r["chinese"] is True and r["replaced"] == 0 and "text" not in r
+
+
+def test_csv_one_row_per_paragraph_with_bom(model_path, seed_paths, tmp_path):
     out = tmp_path / "coded.csv"
     result = classify(*map(str, seed_paths[:2]), "--model", str(model_path), "--output", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     labels = clf.load_model(model_path).classes
-    assert list(rows[0]) == ["record", "doc", "paragraph", "label", "confidence", "boilerplate", *labels, "text"]
-    kinds = Counter(r["record"] for r in rows)
-    assert kinds["document"] == 2 and kinds["paragraph"] == len(rows) - 2
+    assert list(rows[0]) == [name for name, _ in clf.record_columns(labels)]
+    assert len(rows) == sum(len(read_paragraphs(p)) for p in seed_paths[:2])
     for row in rows:
-        total = sum(float(row[label]) for label in labels)
-        assert total == pytest.approx(1.0, abs=1e-3)  # probabilities, or shares on document rows
-        if row["record"] == "paragraph":
-            assert row["label"] == max(labels, key=lambda l: float(row[l]))
+        assert sum(float(row[f"p_{label}"]) for label in labels) == pytest.approx(1.0, abs=1e-3)
+        assert row["label"] == max(labels, key=lambda l: float(row[f"p_{l}"]))
 
 
 def test_table_is_readable_per_document(model_path, seed_paths):
     result = classify(str(seed_paths[2]), "--model", str(model_path))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(seed_paths[2].name) and "paragraphs" in lines[0] and "%" in lines[0]
-    body = [l for l in lines[1:] if l.strip()]
-    n = len(read_paragraphs(seed_paths[2]))
-    assert len(body) == n
-    assert body[0].split()[0] == "0" and body[-1].split()[0] == str(n - 1)
+    assert lines[0].startswith(str(seed_paths[2])) and "paragraphs" in lines[0] and "%" in lines[0]
+    assert lines[1].split() == ["#", "label", "conf", "text"]
+    paragraphs = read_paragraphs(seed_paths[2])
+    numbers = [l.split()[0] for l in lines[2:] if l.strip() and l.split()[0].isdigit() and l[:4].strip()]
+    assert numbers == [str(p.index) for p in paragraphs]
+    # long paragraphs wrap onto further lines instead of being cut
+    longest = max(paragraphs, key=lambda p: len(p.text))
+    assert len(longest.text) > 100 and longest.text[-10:] in "".join(l.strip() for l in lines)
 
 
 def read_paragraphs(path: Path):
@@ -105,7 +115,7 @@ def test_bad_files_are_reported_and_the_rest_written_atomically(model_path, seed
     assert result.exit_code == 1
     errors = [l for l in result.stderr.splitlines() if l.startswith("error:")]
     assert errors == [f"error: {empty}: empty file", f"error: {binary}: binary file, not text"]
-    docs = [r["doc"] for r in jsonl(out.read_text(encoding="utf-8")) if r["record"] == "document"]
+    docs = list(dict.fromkeys(r["doc"] for r in jsonl(out.read_text(encoding="utf-8"))))
     assert docs == [seed_paths[0].name, seed_paths[1].name]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
 
@@ -114,7 +124,7 @@ def test_nothing_classified_leaves_an_existing_output_alone(model_path, tmp_path
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
     (tmp_path / "empty").mkdir()
-    result = classify(str(tmp_path / "empty"), "--model", str(model_path), "--output", str(out))
+    result = classify(str(tmp_path / "empty"), "--model", str(model_path), "--output", str(out), "--force")
     assert result.exit_code == 1
     assert "no .txt or .md files found" in result.stderr
     assert out.read_text(encoding="utf-8") == "previous results\n"
@@ -153,7 +163,7 @@ def test_model_from_another_sklearn_version_is_one_warning_line(model_path, seed
     [line] = out.stderr.splitlines()
     assert line.startswith(f"warning: {model}: trained with scikit-learn {OLD_SKLEARN}, running {sklearn.__version__}; ")
     assert line.endswith("retrain it with: toolkit train --labels labels.csv")
-    documents = [r["doc"] for r in jsonl(out.stdout) if r["record"] == "document"]
+    documents = list(dict.fromkeys(r["doc"] for r in jsonl(out.stdout)))
     assert documents == [p.name for p in seed_paths[:2]]
 
 
@@ -224,7 +234,7 @@ def test_failed_train_is_one_line_and_keeps_the_model(model_path, write_labels_f
 
 def test_bad_format_and_bad_override_are_errors(model_path, seed_paths):
     result = classify(str(seed_paths[0]), "--model", str(model_path), "--format", "xml")
-    assert isinstance(result.exception, ToolkitError) and "--format must be one of" in str(result.exception)
+    assert result.exit_code == 2 and "'xml' is not one of" in result.output
     result = runner.invoke(app, ["evaluate", "--set", "model.C=zero"])
     assert isinstance(result.exception, ToolkitError) and "model.C" in str(result.exception)
 

@@ -14,7 +14,7 @@ from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
 from toolkit import experiments as ex
-from toolkit.cli import render_experiments as render
+from toolkit.cli.render import experiments as render
 from toolkit.cli._app import app
 from toolkit.errors import ToolkitError
 from toolkit.labels import read_labels

@@ -108,12 +108,12 @@ def test_an_existing_output_file_is_kept_when_nothing_was_summarised(seed_paths,
     menu.write_text("\n".join(seed_paths[3].read_text(encoding="utf-8").splitlines()[:31]), encoding="utf-8")
     for inputs in ([binary], [tmp_path / "missing.txt"], [menu]):
         out.write_text(before, encoding="utf-8")
-        result = runner.invoke(app, ["summarize", *map(str, inputs), "-f", "jsonl", "-o", str(out)])
+        result = runner.invoke(app, ["summarize", *map(str, inputs), "-f", "jsonl", "-o", str(out), "--force"])
         assert result.exit_code == 1, inputs
         assert out.read_text(encoding="utf-8") == before, inputs
         assert sorted(p.name for p in tmp_path.iterdir()) == ["bin.txt", "menu.txt", "out.jsonl"]  # no temp file
     # One good article among bad ones: the file is replaced, and the exit code still says 1.
-    result = runner.invoke(app, ["summarize", str(binary), str(seed_paths[1]), "-f", "jsonl", "-o", str(out)])
+    result = runner.invoke(app, ["summarize", str(binary), str(seed_paths[1]), "-f", "jsonl", "-o", str(out), "--force"])
     assert result.exit_code == 1
     (record,) = _jsonl(out.read_text(encoding="utf-8"))
     assert record["doc"] == seed_paths[1].name

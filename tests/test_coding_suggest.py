@@ -9,7 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.coding.suggest import SHEET_COLUMNS, select, suggest_paragraphs
+from toolkit.cli.render.labels import SHEET_COLUMNS as SHEET
+from toolkit.coding.suggest import select, suggest_paragraphs
+
+SHEET_COLUMNS = tuple(name for name, _ in SHEET)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +68,7 @@ def test_cli_writes_a_sheet_that_trains_once_coded(seeds_dir, repo_dir, tmp_path
                                  "--model", str(repo_dir / "models" / "theme.skops")])
     assert result.exit_code == 0, result.output
     raw = sheet.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # BOM and CRLF: Excel shows Chinese
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel shows Chinese
     with open(sheet, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert tuple(rows[0]) == SHEET_COLUMNS and len(rows) == 12 and all(r["label"] == "" for r in rows)

@@ -26,7 +26,7 @@ import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from toolkit import experiments as ex
-from toolkit.cli import render_experiments as render
+from toolkit.cli.render import experiments as render
 from toolkit.errors import ToolkitError
 from toolkit.files import sha256_file
 from toolkit.labels import LabelSet, read_labels

@@ -17,6 +17,8 @@ __all__ = [
     "classify_document",
     "summarize_text",
     "summarize_document",
+    "classify_frame",
+    "classify_paths",
 ]
 
 _LAZY = {
@@ -27,6 +29,8 @@ _LAZY = {
     "classify_document": "toolkit.classifier",
     "summarize_text": "toolkit.summarizer",
     "summarize_document": "toolkit.summarizer",
+    "classify_frame": "toolkit.frames",
+    "classify_paths": "toolkit.frames",
 }
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -48,7 +49,7 @@ from toolkit.scoring import (
 
 MODEL_DIR = Path("models")
 MODEL_NAME = "theme.skops"
-DEFAULT_MODEL = MODEL_DIR / MODEL_NAME
+MODEL_SUFFIX = ".skops"
 CARD_FORMAT = "toolkit-theme-model/1"
 OTHER = "other"
 TRAIN_COMMAND = "toolkit train --labels labels.csv"
@@ -270,22 +271,68 @@ def _card_text(card: dict) -> str:
     return json.dumps(card, ensure_ascii=False, indent=2) + "\n"
 
 
-def save_model(model: ThemeModel, path: str | Path) -> ThemeModel:
-    """Write the model and its card atomically; the card records the model file's SHA-256."""
+def pending_path(model_path: str | Path) -> Path:
+    """Where a new model waits while its card is renamed into place (``.theme.skops.pending``)."""
+    model_path = Path(model_path)
+    return model_path.with_name(f".{model_path.name}.pending")
+
+
+def previous_path(model_path: str | Path) -> Path:
+    """Where the model a retrain replaced is kept: ``theme.skops`` -> ``theme.prev.skops``."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.stem + ".prev" + model_path.suffix)
+
+
+def write_model_files(path: str | Path, data: bytes, card_text: str) -> None:
+    """Put a model and its card in place in an order that recovers from a kill at any point.
+
+    The model is written complete to :func:`pending_path`, then the card is renamed into place,
+    then the pending model. Killed before the card's rename, the old pair is intact; killed after
+    it, the card names the pending file's SHA-256 and :func:`load_model` finishes the move.
+    """
+    from toolkit.files import atomic_path, atomic_write_text
+
+    path = Path(path)
+    pending = pending_path(path)
+    with atomic_path(pending) as tmp:
+        tmp.write_bytes(data)
+    atomic_write_text(card_path(path), card_text)
+    os.replace(pending, path)
+
+
+def keep_previous(path: str | Path) -> Path | None:
+    """Copy an existing model and its card to :func:`previous_path` before it is replaced."""
+    from toolkit.files import atomic_write_bytes
+
+    path = Path(path)
+    card = card_path(path)
+    if not (path.is_file() and card.is_file()):
+        return None
+    previous = previous_path(path)
+    card_text = card.read_text(encoding="utf-8")
+    try:
+        old = json.loads(card_text)
+        card_text = _card_text({**old, "model_file": previous.name})
+    except ValueError:
+        pass
+    write_model_files(previous, path.read_bytes(), card_text)
+    return previous
+
+
+def save_model(model: ThemeModel, path: str | Path, keep: bool = True) -> ThemeModel:
+    """Write the model and its card (see :func:`write_model_files`); the card records the model
+    file's SHA-256. An existing model there is kept as :func:`previous_path` unless ``keep`` is false."""
     import zipfile
 
     import skops.io as sio
-
-    from toolkit.files import atomic_path
 
     path = Path(path)
     # skops writes every vocabulary entry as a JSON node: deflate takes 17 MB down to under 1 MB.
     data = sio.dumps(model.pipeline, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     card = {**model.card, "model_file": path.name, "model_sha256": hashlib.sha256(data).hexdigest()}
-    # Both files are complete on disk before either is renamed into place.
-    with atomic_path(path) as model_tmp, atomic_path(card_path(path)) as card_tmp:
-        model_tmp.write_bytes(data)
-        card_tmp.write_text(_card_text(card), encoding="utf-8")
+    if keep:
+        keep_previous(path)
+    write_model_files(path, data, _card_text(card))
     return ThemeModel(model.pipeline, card, path)
 
 
@@ -299,14 +346,40 @@ def update_card(path: str | Path, **fields: Any) -> dict:
     return card
 
 
+def shipped_model_path() -> Path:
+    """The model shipped with the toolkit: inside the installed package (a wheel copies
+    ``models/`` to ``toolkit/models/``), or ``models/`` of the source tree (editable install)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / MODEL_DIR / MODEL_NAME, package.parent / MODEL_DIR / MODEL_NAME):
+        if candidate.exists():
+            return candidate
+    return package / MODEL_DIR / MODEL_NAME
+
+
 def default_model_path() -> Path:
-    """``models/theme.skops`` under the working directory, else the one shipped with the repo."""
-    if DEFAULT_MODEL.exists():
-        return DEFAULT_MODEL
-    shipped = Path(__file__).resolve().parents[1] / MODEL_DIR / MODEL_NAME
-    if shipped.exists():
-        return shipped
-    return DEFAULT_MODEL
+    """The model commands use when none is named: the shipped one (never a file that happens to
+    be in the working directory, and never a retrain unless it is named with ``model``)."""
+    return shipped_model_path()
+
+
+def user_model_path() -> Path:
+    """Where a retrain is saved unless told otherwise: ``$TOOLKIT_HOME/models/theme.skops``, else
+    ``$XDG_DATA_HOME/toolkit/models/theme.skops``, else ``~/.local/share/toolkit/models/theme.skops``."""
+    home = os.environ.get("TOOLKIT_HOME")
+    if home:
+        root = Path(home).expanduser()
+    else:
+        data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        root = Path(data).expanduser() / "toolkit"
+    return root / MODEL_DIR / MODEL_NAME
+
+
+def is_shipped(path: str | Path) -> bool:
+    """True when ``path`` is the shipped model file (through links, or by its absolute path)."""
+    from toolkit.files import same_file
+
+    shipped = shipped_model_path()
+    return same_file(path, shipped) or Path(path).resolve() == shipped.resolve()
 
 
 def _read_card(path: Path) -> dict:
@@ -343,6 +416,8 @@ def load_model(path: str | Path | None = None) -> ThemeModel:
     card = _read_card(path)
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != card.get("model_sha256"):
+        data = _finish_interrupted_save(path, card) or data
+    if hashlib.sha256(data).hexdigest() != card.get("model_sha256"):
         raise ToolkitError(
             f"{path}: the model file does not match its card {card_path(path).name} (SHA-256 differs); "
             f"it was changed or replaced after training, so it is not loaded (retrain: {TRAIN_COMMAND})"
@@ -363,6 +438,23 @@ def load_model(path: str | Path | None = None) -> ThemeModel:
     if sorted(card.get("labels", {})) != sorted(classes):
         raise ToolkitError(f"{path}: the model's labels {classes} differ from its card's")
     return ThemeModel(pipeline, card, path)
+
+
+def _finish_interrupted_save(path: Path, card: dict) -> bytes | None:
+    """A save killed between the card's rename and the model's left the new model pending:
+    move it into place (or, where that is not allowed, load it from there)."""
+    pending = pending_path(path)
+    try:
+        data = pending.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != card.get("model_sha256"):
+        return None
+    try:
+        os.replace(pending, path)
+    except OSError:
+        pass
+    return data
 
 
 def _other_sklearn_version(path: Path, card: dict) -> str | None:
@@ -480,6 +572,11 @@ class DocumentResult:
     labels: list[str]
     shares: dict[str, float] = field(default_factory=dict)
     chars: int = 0
+    #: Undecodable bytes replaced when reading, and whether the text is Chinese at all.
+    replaced: int = 0
+    chinese: bool = True
+    #: Problems worth a warning line (see :attr:`toolkit.document.Document.notes`).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def main_label(self) -> str | None:
@@ -495,7 +592,44 @@ class DocumentResult:
             "chars": self.chars,
             "label": self.main_label,
             "shares": {k: round(v, 4) for k, v in self.shares.items()},
+            "chinese": self.chinese,
+            "replaced": self.replaced,
         }
+
+    def rows(self, level: str = "paragraph") -> list[dict]:
+        """The result as flat records for a table: one per paragraph (``level="paragraph"``) or one
+        for the document (``"document"``), with the columns of :func:`record_columns` in order."""
+        path = self.path if self.path is not None else ("-" if self.doc == "<stdin>" else self.doc)
+        if level == "document":
+            return [{
+                "path": path, "doc": self.doc, "paragraphs": len(self.paragraphs), "chars": self.chars,
+                "label": self.main_label, **{f"share_{c}": round(self.shares.get(c, 0.0), 4) for c in self.labels},
+                "chinese": self.chinese, "replaced": self.replaced,
+            }]
+        if level != "paragraph":
+            raise ToolkitError(f"level must be 'paragraph' or 'document', not {level!r}")
+        return [{
+            "path": path, "doc": self.doc, "id": f"{path}#{p.paragraph}", "paragraph": p.paragraph,
+            "label": p.label, "confidence": round(p.confidence, 4), "boilerplate": p.boilerplate,
+            **{f"p_{c}": round(p.probabilities.get(c, 0.0), 4) for c in self.labels}, "text": p.text,
+        } for p in self.paragraphs]
+
+
+LEVELS = ("paragraph", "document")
+
+
+def record_columns(classes: Sequence[str], level: str = "paragraph") -> list[tuple[str, str]]:
+    """``(name, type)`` of every column of :meth:`DocumentResult.rows`, the same for every document.
+
+    ``id`` (``path#paragraph``) names a paragraph stably across runs; ``p_<theme>`` are its
+    probabilities, ``share_<theme>`` a document's character shares.
+    """
+    if level == "document":
+        return [("path", "str"), ("doc", "str"), ("paragraphs", "int"), ("chars", "int"), ("label", "str"),
+                *((f"share_{c}", "float") for c in classes), ("chinese", "bool"), ("replaced", "int")]
+    return [("path", "str"), ("doc", "str"), ("id", "str"), ("paragraph", "int"), ("label", "str"),
+            ("confidence", "float"), ("boilerplate", "str"), *((f"p_{c}", "float") for c in classes),
+            ("text", "str")]
 
 
 def document_shares(paragraphs: Sequence[ParagraphResult], labels: Sequence[str]) -> tuple[dict[str, float], int]:
@@ -511,21 +645,29 @@ def document_shares(paragraphs: Sequence[ParagraphResult], labels: Sequence[str]
     return {k: (v / chars if chars else 0.0) for k, v in totals.items()}, chars
 
 
+#: Paragraphs scored at a time.
+PREDICT_CHUNK = 2000
+
+
 def classify_document(document, model: "ThemeModel | Predictor | None" = None) -> DocumentResult:
     """Code every paragraph of a :class:`~toolkit.document.Document` and the document's shares."""
     model = model if model is not None else cached_model(default_model_path())
     classes = model.classes
     shortcut = OTHER in classes
     asked = [p for p in document.paragraphs if not (shortcut and p.is_boilerplate)]
-    proba = model.predict_proba([p.analysis_text for p in asked])
-    by_index = {p.index: row for p, row in zip(asked, proba)}
+    by_index = {}
+    # In slices, so a huge document's feature matrix never exists whole (memory stays bounded).
+    for start in range(0, len(asked), PREDICT_CHUNK):
+        chunk = asked[start:start + PREDICT_CHUNK]
+        for p, row in zip(chunk, model.predict_proba([p.analysis_text for p in chunk])):
+            by_index[p.index] = tuple(float(v) for v in row)
     results = []
     for p in document.paragraphs:
-        row = by_index.get(p.index)
+        row = by_index.pop(p.index, None)
         if row is None:
             probabilities = {c: (1.0 if c == OTHER else 0.0) for c in classes}
         else:
-            probabilities = {c: float(v) for c, v in zip(classes, row)}
+            probabilities = dict(zip(classes, row))
         label = max(classes, key=lambda c: probabilities[c])
         results.append(
             ParagraphResult(
@@ -539,7 +681,10 @@ def classify_document(document, model: "ThemeModel | Predictor | None" = None) -
             )
         )
     shares, chars = document_shares(results, classes)
-    return DocumentResult(document.name, document.path, results, classes, shares, chars)
+    notes = list(getattr(document, "notes", []))
+    return DocumentResult(document.name, document.path, results, classes, shares, chars,
+                          replaced=getattr(document, "replaced", 0),
+                          chinese=not any(n.startswith("not Chinese") for n in notes), notes=notes)
 
 
 def classify_text(text: str, model: "ThemeModel | Predictor | None" = None, name: str = "<text>") -> DocumentResult:

@@ -71,6 +71,10 @@ class Document:
     paragraphs: list[Paragraph]
     path: str | None = None
     encoding: str = "utf-8"
+    #: Undecodable bytes that became U+FFFD when the file was read.
+    replaced: int = 0
+    #: Problems worth a warning line (replaced bytes, not Chinese), for commands to report.
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def from_text(cls, text: str, name: str = "<text>", path: str | None = None) -> "Document":

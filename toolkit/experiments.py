@@ -2,7 +2,7 @@
 
 This module records runs, reads them back, and turns them into data (JSON-ready dicts) for
 ``toolkit experiments list|show|compare``; configuration files are :mod:`toolkit.config`, and the
-terminal and markdown rendering of that data is :mod:`toolkit.cli.render_experiments`.
+terminal and markdown rendering of that data is :mod:`toolkit.cli.render.experiments`.
 
 Why it is built this way:
 

@@ -24,22 +24,23 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 _GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030", "hz", "euc_cn"}
 
 
-def iter_sources(specs: Iterable[str]) -> Iterator[str]:
+def iter_sources(specs: Iterable[str], on_problem=None) -> Iterator[str]:
     """Expand files, folders (recursively, *.txt and *.md), globs and ``-`` into readable sources.
 
     A spec that matches nothing is yielded as is, so that reading it produces the error that
-    names it instead of it vanishing from the batch.
+    names it instead of it vanishing from the batch. Inside folders, a subfolder that cannot be
+    listed and a link that leads nowhere are passed to ``on_problem(path, problem)`` (when given)
+    rather than skipped without a word.
     """
     seen: set[str] = set()
+    report = on_problem or (lambda path, problem: None)
     for spec in specs:
         if spec == STDIN:
             yield STDIN
             continue
         path = Path(spec)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-            )
+            found = _walk(path, report)
         elif path.exists():
             found = [path]
         elif glob.has_magic(spec):
@@ -55,6 +56,25 @@ def iter_sources(specs: Iterable[str]) -> Iterator[str]:
                 yield str(p)
 
 
+def _walk(folder: Path, report) -> list[Path]:
+    found = []
+
+    def unlistable(exc: OSError) -> None:
+        report(exc.filename or str(folder), f"cannot list this folder ({exc.strerror or exc}); skipped")
+
+    for root, dirs, files in os.walk(folder, onerror=unlistable, followlinks=False):
+        dirs.sort()
+        for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            path = Path(root, name)
+            if path.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.exists():
+                report(str(path), "broken link (leads nowhere); skipped")
+            elif path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
 def read_bytes(source: str) -> bytes:
     if source == STDIN:
         return sys.stdin.buffer.read()
@@ -68,8 +88,22 @@ def read_bytes(source: str) -> bytes:
         raise InputError(source, f"cannot read ({exc.strerror or exc})") from None
 
 
+#: How many undecodable bytes a file may have and still be read (with each replaced by U+FFFD and
+#: a warning counting them): a few in a thousand is a cut-off last character or stray bytes; more
+#: is the wrong encoding, or not text.
+MAX_REPLACED_SHARE = 0.002
+MAX_REPLACED_MIN = 8
+
+
 def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
     """Return ``(text, encoding)``; raise InputError when the bytes are not text."""
+    text, encoding, _ = decode_counted(data, source)
+    return text, encoding
+
+
+def decode_counted(data: bytes, source: str = "<bytes>") -> tuple[str, str, int]:
+    """``(text, encoding, replaced)``: like :func:`decode`, and how many undecodable bytes were
+    replaced by U+FFFD (a few are tolerated, see :data:`MAX_REPLACED_SHARE`)."""
     if not data.strip():
         raise InputError(source, "empty file")
     for bom, encoding in (
@@ -78,63 +112,127 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return _strict(data, encoding, source), encoding
+            return (*_tolerant(data, encoding, source), )
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
         pass
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _strict(data, utf16, source), utf16
+        return (*_tolerant(data, utf16, source), )
     if b"\x00" in data:
         raise InputError(source, "binary file, not text")
-
+    almost = _nearly(data, "utf-8")
+    if almost is not None:
+        return almost
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
+        # charset-normalizer gives up on a GB18030 file with a few bad bytes; GB18030 decodes
+        # nearly every byte pair, so a handful of replacements says it is the encoding.
+        almost = _nearly(data, "gb18030")
+        if almost is not None and _control_ratio(almost[0]) <= 0.05:
+            return almost
         raise InputError(source, "cannot detect the text encoding (not UTF-8, GB18030 or UTF-16)")
     encoding = best.encoding.lower()
     if encoding in _GB_FAMILY:
         encoding = "gb18030"
-    text = _strict(data, encoding, source)
+    text, encoding, replaced = _tolerant(data, encoding, source)
     if _control_ratio(text) > 0.05:
         raise InputError(source, "binary file, not text")
-    return text, encoding
+    return text, encoding, replaced
+
+
+def _allowed_replacements(data: bytes) -> int:
+    return max(MAX_REPLACED_MIN, int(len(data) * MAX_REPLACED_SHARE))
+
+
+def _nearly(data: bytes, encoding: str) -> tuple[str, str, int] | None:
+    """``data`` decoded with replacements when only a few bytes fail, else None."""
+    text = data.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+    # Mostly good multi-byte text: a file in another encoding read as UTF-8 has almost none.
+    decoded = sum(1 for ch in text[:100_000] if ord(ch) > 127 and ch != "\ufffd")
+    if 0 < replaced <= _allowed_replacements(data) and decoded >= 20 * min(replaced, 5_000):
+        return text, encoding, replaced
+    return None
+
+
+def _tolerant(data: bytes, encoding: str, source: str) -> tuple[str, str, int]:
+    try:
+        return data.decode(encoding), encoding, 0
+    except LookupError:
+        raise InputError(source, f"cannot decode as {encoding}") from None
+    except UnicodeDecodeError:
+        pass
+    almost = _nearly(data, encoding)
+    if almost is None:
+        raise InputError(source, f"cannot decode as {encoding}")
+    return almost
 
 
 def read_text(source: str) -> tuple[str, str]:
     """Read and decode one source; the text has no BOM and ``\\n`` line ends."""
-    text, encoding = decode(read_bytes(source), source)
+    text, encoding, _ = read_text_counted(source)
+    return text, encoding
+
+
+def read_text_counted(source: str) -> tuple[str, str, int]:
+    """:func:`read_text`, and how many undecodable bytes became U+FFFD."""
+    text, encoding, replaced = decode_counted(read_bytes(source), source)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(source, "empty file")
-    return text, encoding
+    return text, encoding, replaced
 
 
 def read_document(source: str):
     """Read, clean and segment one article: the unit every command works on."""
     from toolkit.document import Document
 
-    text, encoding = read_text(source)
+    text, encoding, replaced = read_text_counted(source)
     name = "<stdin>" if source == STDIN else Path(source).name
     doc = Document.from_text(text, name=name, path=None if source == STDIN else source)
     doc.encoding = encoding
+    doc.replaced = replaced
+    if replaced:
+        doc.notes.append(f"{replaced} undecodable byte{'s' if replaced != 1 else ''} in {encoding} "
+                         f"replaced with U+FFFD")
+    _flag_language(doc, text)
     return doc
+
+
+def _flag_language(doc, text: str) -> None:
+    share = chinese_share(text)
+    if share < MIN_CHINESE_SHARE:
+        doc.notes.append(f"not Chinese text ({share:.0%} of its letters are Chinese characters); "
+                         f"its themes and summary are unreliable")
+
+
+#: Below this share of Chinese characters among a document's letters it is flagged as not Chinese.
+MIN_CHINESE_SHARE = 0.5
+
+
+def chinese_share(text: str) -> float:
+    """Chinese characters among the letters of ``text`` (1.0 when it has no letters at all)."""
+    han = letters = 0
+    for ch in text[:200_000]:
+        if ch.isalpha():
+            letters += 1
+            code = ord(ch)
+            if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F:
+                han += 1
+    return han / letters if letters else 1.0
 
 
 def document_from_text(text: str, name: str = "<text>"):
     """Segment a string already in memory, as :func:`read_document` does a file."""
     from toolkit.document import Document
 
-    return Document.from_text(text, name=name)
-
-
-def _strict(data: bytes, encoding: str, source: str) -> str:
-    try:
-        return data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        raise InputError(source, f"cannot decode as {encoding}") from None
+    doc = Document.from_text(text, name=name)
+    _flag_language(doc, text)
+    return doc
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -116,6 +116,8 @@ class Summary:
     #: Why there is no summary (empty or all-boilerplate document); None when there is one.
     message: str | None = None
     path: str | None = None
+    #: Problems worth a warning line (replaced bytes, not Chinese) from reading the document.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -386,7 +388,8 @@ class Summarizer(ABC):
             raise ValueError("keywords must be 0 or more")
         analysis = analyse(document, engine=self.engine)
         candidates = analysis.candidates
-        summary = Summary(doc=document.name, method=self.name, candidates=len(candidates), path=document.path)
+        summary = Summary(doc=document.name, method=self.name, candidates=len(candidates), path=document.path,
+                          notes=list(getattr(document, "notes", [])))
         if not candidates:
             summary.message = _why_empty(analysis)
             return summary

@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.classifier import (
-    DEFAULT_MODEL,
     MODEL_NAME,
+    MODEL_SUFFIX,
     ThemeModel,
     card_path,
     fit,
+    is_shipped,
     prepared_texts,
+    previous_path,
     save_model,
     update_card,
 )
@@ -146,13 +148,15 @@ class TrainResult:
     predictions: list[dict]
     run_dir: Path | None
     duration_s: float
+    previous: Path | None = None
 
 
 def train_model(
     labels_path: str | Path | Sequence[str | Path],
-    model_path: str | Path = DEFAULT_MODEL,
+    model_path: str | Path | None = None,
     config: dict | None = None,
     *,
+    replace_shipped: bool = False,
     experiments_dir: str | Path | None = Path("experiments"),
     name: str | None = None,
     record: bool = True,
@@ -165,7 +169,9 @@ def train_model(
     together, every problem named, before anything is fitted; ``weights`` maps a file to how
     much each of its rows counts in fitting (see :mod:`toolkit.coding.sheets`).
 
-    Every check and all the fitting happen before the first write, so a failure leaves an existing
+    ``model_path`` defaults to :func:`~toolkit.classifier.user_model_path`; the shipped model is
+    replaced only with ``replace_shipped=True``. A model already at ``model_path`` is kept as
+    :func:`~toolkit.classifier.previous_path` (``theme.prev.skops``). Every check and all the fitting happen before the first write, so a failure leaves an existing
     model untouched. The run record is written last and its id added to the card.
     """
     from toolkit.coding.sheets import read_label_files
@@ -174,9 +180,7 @@ def train_model(
     started = time.perf_counter()
     config = config if config is not None else resolve_config()
     validate_config(config)
-    model_path = Path(model_path)
-    if model_path.is_dir():
-        raise ToolkitError(f"{model_path}: is a directory; give the model file, e.g. {model_path / MODEL_NAME}")
+    model_path = check_model_target(model_path, labels_path, replace_shipped=replace_shipped)
     recording = record and experiments_dir is not None
     if recording:
         _check_experiments_dir(Path(experiments_dir))  # before minutes of fitting, not after
@@ -187,6 +191,7 @@ def train_model(
     model = fit(labels, config, X)
     model.card["evaluation"] = evaluation.metrics
     previous = _saved_files(model_path)
+    kept = previous_path(model_path) if None not in previous[model_path] else None
     model = save_model(model, model_path)
     duration = time.perf_counter() - started
     run_dir = None
@@ -209,7 +214,35 @@ def train_model(
             _restore_files(previous)
             raise
         model.card = update_card(model_path, run=Path(run_dir).name)
-    return TrainResult(model, evaluation.metrics, evaluation.predictions, run_dir, duration)
+    return TrainResult(model, evaluation.metrics, evaluation.predictions, run_dir, duration, kept)
+
+
+def check_model_target(model_path: str | Path | None,
+                       labels_path: str | Path | Sequence[str | Path] | None = None,
+                       replace_shipped: bool = False) -> Path:
+    """Where a training run may save its model, or a one-line error before any work is done."""
+    from toolkit.classifier import user_model_path
+    from toolkit.files import is_special, same_file
+
+    model_path = Path(model_path) if model_path is not None else user_model_path()
+    if model_path.is_dir():
+        raise ToolkitError(f"{model_path}: is a directory; give the model file, e.g. {model_path / MODEL_NAME}")
+    if model_path.suffix != MODEL_SUFFIX or is_special(model_path):
+        raise ToolkitError(f"{model_path}: a model is saved to a file ending in {MODEL_SUFFIX} (model_path)")
+    label_paths = [] if labels_path is None else [labels_path] if isinstance(labels_path, (str, Path)) else list(labels_path)
+    if any(same_file(model_path, path) for path in label_paths):
+        raise ToolkitError(f"{model_path}: is the labels file being trained on; the model would replace it")
+    if is_shipped(model_path) and not replace_shipped:
+        raise ToolkitError(
+            f"{model_path}: is the shipped model; a retrain goes elsewhere (model_path), or replaces it "
+            f"only with replace_shipped=True (the old one is kept as {previous_path(model_path).name})"
+        )
+    if model_path.exists() and not card_path(model_path).exists():
+        raise ToolkitError(
+            f"{model_path}: exists and has no model card beside it, so it is not a model 'toolkit train' "
+            f"wrote; it is not replaced (choose another model_path)"
+        )
+    return model_path
 
 
 def run_name(config: dict, overrides: Sequence[str] = ()) -> str:
@@ -230,19 +263,22 @@ def _check_experiments_dir(root: Path) -> None:
         raise ToolkitError(f"{root}: cannot create the experiments directory ({exc.strerror or exc})") from None
 
 
-def _saved_files(model_path: Path) -> dict[Path, bytes | None]:
-    """The model and card as they are now (a few MB at most), to put back if the run fails."""
+def _saved_files(model_path: Path) -> dict[Path, tuple[bytes | None, bytes | None]]:
+    """The model and card, and the kept previous ones, as they are now (a few MB at most), to put
+    back if the run fails."""
     files = {}
-    for path in (model_path, card_path(model_path)):
-        files[path] = path.read_bytes() if path.is_file() else None
+    for path in (model_path, previous_path(model_path)):
+        card = card_path(path)
+        files[path] = (path.read_bytes() if path.is_file() else None, card.read_bytes() if card.is_file() else None)
     return files
 
 
-def _restore_files(files: dict[Path, bytes | None]) -> None:
-    from toolkit.files import atomic_write_bytes
+def _restore_files(files: dict[Path, tuple[bytes | None, bytes | None]]) -> None:
+    from toolkit.classifier import write_model_files
 
-    for path, data in files.items():
-        if data is None:
-            path.unlink(missing_ok=True)
+    for path, (model_data, card_data) in files.items():
+        if model_data is not None and card_data is not None:
+            write_model_files(path, model_data, card_data.decode("utf-8"))
         else:
-            atomic_write_bytes(path, data)
+            card_path(path).unlink(missing_ok=True)
+            path.unlink(missing_ok=True)

@@ -28,6 +28,13 @@ def _root(
 
 
 def main() -> None:
+    import signal
+
+    # A reader that goes away (toolkit classify ... | head) ends the command as it ends cat or
+    # grep: silently, by SIGPIPE (exit status 141 in the shell). Python would otherwise raise
+    # BrokenPipeError, which click turns into exit status 1.
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app()
     except ToolkitError as exc:
@@ -36,5 +43,23 @@ def main() -> None:
             typer.echo(f"error: {line}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
+        # Ctrl-C: one line and 128 + SIGINT, as a shell expects; partial outputs were never renamed
+        _quiet_stdout()
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # the reader went away (toolkit classify ... | head): stop quietly with 128 + SIGPIPE
+        _quiet_stdout()
+        sys.exit(141)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

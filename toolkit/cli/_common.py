@@ -47,25 +47,6 @@ def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
-def echo_json(data) -> None:
-    import json
-
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-@contextmanager
-def output_stream(path: Path | None, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Standard output, or ``path`` written atomically: it appears complete when the block ends
-    normally (a ``typer.Exit`` or an error inside leaves an existing file as it was)."""
-    if path is None:
-        yield sys.stdout
-        return
-    from toolkit.files import atomic_path
-
-    with atomic_path(path) as tmp, open(tmp, "w", encoding=encoding, newline="") as stream:
-        yield stream
-
-
 def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:
     """A rich progress bar on stderr for batches, silent for one file or when stderr is no terminal."""
     if total is not None and total <= 1 or not sys.stderr.isatty():
@@ -85,55 +66,65 @@ def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:
 
 
 def expand_sources(paths: list[str]) -> tuple[list[str], int]:
-    """Sources to read, and how many specs already failed (they were reported)."""
+    """Sources to read, and how many specs or paths already failed (they were reported: a spec
+    matching nothing, a folder that cannot be listed, a broken link)."""
     from toolkit.errors import InputError
     from toolkit.reading import iter_sources
 
     sources: list[str] = []
     failed = 0
+
+    def skipped(path: str, problem: str) -> None:
+        nonlocal failed
+        error(f"{path}: {problem}")
+        failed += 1
+
     for spec in paths:
         try:
-            sources.extend(iter_sources([spec]))
+            sources.extend(iter_sources([spec], on_problem=skipped))
         except InputError as exc:
             error(str(exc))
             failed += 1
     return sources, failed
 
 
-def run_batch(
-    paths: list[str],
-    work: Callable[[str], T],
-    emit: Callable[[T], None],
-    label: str = "working",
-    jobs: int = 1,
-    batch_size: int | str = 4,
-) -> int:
-    """Apply ``work`` to each source, emit results in input order, report failures; return failures.
+class Batch:
+    """Apply ``work`` to each source and yield results in input order, reporting failures.
 
-    A file that cannot be read is reported on one line and the batch goes on; results are emitted
-    as they arrive (with ``jobs > 1`` via joblib's generator output), so memory stays flat.
+    A file that cannot be read is reported on one line and the batch goes on (``failed`` counts
+    them); notes a result carries (replaced bytes, not Chinese) become warning lines. Results come
+    as they are ready (with ``jobs > 1`` via joblib's generator output), so memory stays flat.
     ``batch_size="auto"`` lets joblib grow batches when each file takes milliseconds (classify).
     """
-    from toolkit.errors import InputError
 
-    sources, failed = expand_sources(paths)
+    def __init__(self, paths: list[str], work: Callable[[str], T], label: str = "working", jobs: int = 1,
+                 batch_size: int | str = 4):
+        self.sources, self.failed = expand_sources(paths)
+        self.work, self.label, self.jobs, self.batch_size = work, label, jobs, batch_size
 
-    def safe(source: str):
-        try:
-            return work(source), None
-        except InputError as exc:
-            return None, str(exc)
+    def __iter__(self) -> Iterator[T]:
+        from toolkit.errors import InputError
 
-    if jobs == 1 or len(sources) <= 1:
-        results = (safe(s) for s in sources)
-    else:
-        from joblib import Parallel, delayed
+        work = self.work
 
-        results = Parallel(n_jobs=jobs, return_as="generator", batch_size=batch_size)(delayed(safe)(s) for s in sources)
-    for result, problem in progress(results, len(sources), label):
-        if problem is not None:
-            error(problem)
-            failed += 1
+        def safe(source: str):
+            try:
+                return work(source), None
+            except InputError as exc:
+                return None, str(exc)
+
+        if self.jobs == 1 or len(self.sources) <= 1:
+            results = (safe(s) for s in self.sources)
         else:
-            emit(result)
-    return failed
+            from joblib import Parallel, delayed
+
+            results = Parallel(n_jobs=self.jobs, return_as="generator", batch_size=self.batch_size)(
+                delayed(safe)(s) for s in self.sources)
+        for result, problem in progress(results, len(self.sources), self.label):
+            if problem is not None:
+                error(problem)
+                self.failed += 1
+                continue
+            for note in getattr(result, "notes", None) or ():
+                warn(f"{getattr(result, 'path', None) or getattr(result, 'doc', '?')}: {note}")
+            yield result

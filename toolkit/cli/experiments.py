@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from toolkit.cli._app import app
+from toolkit.cli.render import ReportFormat as Format
 
 experiments_app = typer.Typer(
     help="Compare the training runs recorded under experiments/.", no_args_is_help=True
@@ -22,27 +23,17 @@ RUN_FORMS = ("run id, unique id prefix, run directory, run name (its latest run)
 RUN_HELP = f"The run: {RUN_FORMS}."
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    md = "md"
-
-
 class Resample(str, Enum):
     doc = "doc"
     paragraph = "paragraph"
 
 
 def _emit(data: dict, build_report, fmt: Format) -> None:
-    from toolkit.cli import render_experiments as render
-    from toolkit.cli._common import echo_json
+    from toolkit.cli.render import emit
+    from toolkit.cli.render import experiments as render
 
-    if fmt is Format.json:
-        echo_json(data)
-    elif fmt is Format.md:
-        typer.echo(render.to_markdown(build_report(data)), nl=False)
-    else:
-        render.print_report(build_report(data))
+    emit([data], fmt, text=lambda d, stream: render.print_report(build_report(d), stream=stream),
+         markdown=lambda d: render.to_markdown(build_report(d)))
 
 
 @experiments_app.command("list")
@@ -52,7 +43,7 @@ def list_command(
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
     from toolkit import experiments
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     runs = experiments.list_runs(root, on_problem=warn)
@@ -67,7 +58,7 @@ def show_command(
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
     from toolkit import experiments
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     record = experiments.resolve_run(root, run, on_problem=warn)
@@ -94,7 +85,7 @@ def compare_command(
 ) -> None:
     """Parameter and metric changes from A to B, and whether B differs beyond noise (paired tests)."""
     from toolkit import experiments
-    from toolkit.cli import render_experiments as render
+    from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     runs = experiments.list_runs(root, on_problem=warn) if root.is_dir() else None

@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
-from toolkit.cli._common import check_choice, echo_json, error, output_stream, warn, warnings_as_lines
+from toolkit.cli._common import error, warn, warnings_as_lines
+from toolkit.cli.render import ReportFormat, TableFormat
 
 labels_app = typer.Typer(help="Check, suggest, compare and audit coded paragraphs.", no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
@@ -18,7 +19,7 @@ app.add_typer(labels_app, name="labels")
 def check(path: Path = typer.Argument(Path("labels.csv"), help="Labels file (CSV with doc,text,label).")) -> None:
     """Validate a labels file; print counts per label and per document; exit 1 on any problem."""
     from toolkit.labels import check_labels
-    from toolkit.cli.render import print_label_report
+    from toolkit.cli.render.labels import print_label_report
 
     report = check_labels(path)
     for message in report.warnings:
@@ -35,8 +36,10 @@ def check(path: Path = typer.Argument(Path("labels.csv"), help="Labels file (CSV
 def suggest(
     paths: List[str] = typer.Argument(..., help="Your corpus: article files, folders (*.txt, *.md), globs."),
     n: int = typer.Option(100, "-n", "--number", min=1, help="Paragraphs to suggest."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The sheet to code (CSV; default: standard output)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: models/theme.skops)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The sheet to code (.csv or .xlsx; default: CSV on standard output)."),
+    fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Sheet format (default: from --output's extension, else csv)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
     exclude: List[Path] = typer.Option([], "--exclude", "-x", help="A sheet or labels file already coded: its paragraphs are not suggested again (repeatable)."),
 ) -> None:
     """The paragraphs whose codes would teach the model most: uncertain, spread over documents and
@@ -45,14 +48,18 @@ def suggest(
     from toolkit.classifier import cached_model, default_model_path
     from toolkit.cli._common import expand_sources
     from toolkit.coding.sheets import read_texts, training_texts
-    from toolkit.coding.suggest import suggest_paragraphs, write_sheet
+    from toolkit.cli.render import check_output, choose_format, emit
+    from toolkit.cli.render.labels import SHEET_COLUMNS, write_suggestions
+    from toolkit.coding.suggest import suggest_paragraphs
     from toolkit.errors import InputError
     from toolkit.reading import read_document
 
     with warnings_as_lines():
         loaded = cached_model(model if model is not None else default_model_path())
+    fmt = fmt or (choose_format(None, output, TableFormat) if output is not None and str(output) != "-" else TableFormat.csv)
     coded = training_texts(loaded) + [t for path in exclude for t in read_texts(path)]
     sources, failed = expand_sources(paths)
+    check_output(output, [*sources, *map(str, exclude)], force=force)
     documents = []
     for source in sources:
         try:
@@ -64,8 +71,8 @@ def suggest(
     if not suggestions:
         error("no paragraph to suggest (no readable body text, or all of it already coded)")
         raise typer.Exit(1)
-    with output_stream(output, encoding="utf-8-sig") as stream:
-        write_sheet(stream, suggestions)
+    emit([suggestions], fmt, output, rows=lambda ss: [s.to_row() for s in ss], columns=SHEET_COLUMNS,
+         text=write_suggestions)
     if len(suggestions) < n:
         warn(f"only {len(suggestions)} paragraphs to suggest, not {n}")
     if output is not None:
@@ -80,51 +87,44 @@ def agreement(
     coder_a: Path = typer.Argument(..., help="Coder A's file (CSV with doc,text,label)."),
     coder_b: Optional[Path] = typer.Argument(None, help="Coder B's file, coding the same paragraphs (matched by doc and text)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Make this model coder B: it codes A's paragraphs."),
-    format_: str = typer.Option("text", "--format", "-f", help="text or json."),
+    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
     boot: int = typer.Option(1000, "--bootstrap", min=100, help="Bootstrap resamples for the confidence intervals."),
 ) -> None:
     """Agreement of two coders: n, percent agreement, Cohen's kappa, Krippendorff's alpha
     (nominal), per-label agreement and confusion, with bootstrap confidence intervals."""
     from toolkit.classifier import load_model
+    from toolkit.cli.render import emit, text_report
     from toolkit.coding.agreement import agreement_text, compare_coders
 
-    check_choice("--format", format_, ("text", "json"))
     with warnings_as_lines():
         loaded = load_model(model) if model is not None else None
     result = compare_coders(coder_a, coder_b, model=loaded, n_boot=boot)
     for message in result["warnings"]:
         warn(message)
-    if format_ == "json":
-        echo_json(result)
-    else:
-        typer.echo(agreement_text(result))
+    emit([result], fmt, **text_report(agreement_text))
 
 
 @labels_app.command("audit")
 def audit(
     path: Path = typer.Argument(Path("labels.csv"), help="Labels file to audit."),
     top: int = typer.Option(30, "--top", "-n", min=1, help="Rows to list, most suspicious first."),
-    format_: Optional[str] = typer.Option(None, "--format", "-f", help="text, csv or json (default: from --output's suffix, else text)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of to standard output."),
+    fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Output format (default: from --output's extension, else text)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (complete or not at all) instead of to standard output."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML) whose cross-validation scores the rows."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Folds fitted in parallel."),
 ) -> None:
     """The rows most likely mislabelled, from out-of-fold probabilities (confident learning):
     row number as `labels check` counts rows, doc, text, label, suggested label, score."""
-    from toolkit.coding.audit import audit_labels, suspects_csv, suspects_text
+    from toolkit.cli.render import check_output, choose_format, emit
+    from toolkit.cli.render.labels import AUDIT_COLUMNS, write_suspects
+    from toolkit.coding.audit import audit_labels
     from toolkit.labels import read_labels
     from toolkit.training import resolve_config
 
-    suffix = output.suffix.lower() if output is not None else ""
-    fmt = check_choice("--format", format_ or {".csv": "csv", ".json": "json"}.get(suffix, "text"), ("text", "csv", "json"))
+    fmt = choose_format(fmt, output, TableFormat)
+    check_output(output, [str(path)], force=force)
     settings = resolve_config(config)
     suspects = audit_labels(read_labels(path), settings, jobs=jobs)[:top]
-    with output_stream(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as stream:
-        if fmt == "json":
-            import json
-
-            stream.write(json.dumps([s.to_dict() for s in suspects], ensure_ascii=False, indent=2) + "\n")
-        elif fmt == "csv":
-            suspects_csv(stream, suspects)
-        else:
-            stream.write(suspects_text(suspects) + "\n")
+    emit([suspects], fmt, output, rows=lambda ss: [s.to_dict() for s in ss], columns=AUDIT_COLUMNS,
+         text=write_suspects, keep_if_empty=True)

@@ -8,7 +8,8 @@ from typing import Optional
 import typer
 
 from toolkit.cli._app import app
-from toolkit.cli._common import check_choice, echo_json, warnings_as_lines
+from toolkit.cli._common import warnings_as_lines
+from toolkit.cli.render import ReportFormat
 
 model_app = typer.Typer(help="Inspect the theme model.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
@@ -16,18 +17,15 @@ app.add_typer(model_app, name="model")
 
 @model_app.command("show")
 def show(
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: models/theme.skops)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
     terms: int = typer.Option(15, "--terms", "-n", min=1, help="Heaviest terms shown per theme."),
-    format_: str = typer.Option("text", "--format", "-f", help="text or json."),
+    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Labels and their training counts, training data, evaluation figures, heaviest terms per theme."""
     from toolkit.classifier import load_model
+    from toolkit.cli.render import emit, text_report
     from toolkit.inspection import describe_model, describe_text
 
-    check_choice("--format", format_, ("text", "json"))
     with warnings_as_lines():
         description = describe_model(load_model(model), terms)
-    if format_ == "json":
-        echo_json(description)
-    else:
-        typer.echo(describe_text(description))
+    emit([description], fmt, **text_report(describe_text))

@@ -20,7 +20,16 @@ def train(
     weight: List[str] = typer.Option(
         [], "--weight", "-w", help="FILE=W: each row of that --labels file counts W times in fitting (repeatable)."
     ),
-    model: Path = typer.Option(Path("models/theme.skops"), "--model", "-m", help="Where to write the model; its card goes beside it."),
+    model: Optional[Path] = typer.Option(
+        None, "--model", "-m", show_default=False,
+        help="Where to write the model (*.skops); its card goes beside it, and a model already there is kept "
+             "as NAME.prev.skops. Default: ~/.local/share/toolkit/models/theme.skops ($TOOLKIT_HOME/models/… "
+             "or $XDG_DATA_HOME/toolkit/models/… when set).",
+    ),
+    replace_shipped: bool = typer.Option(
+        False, "--replace-shipped",
+        help="Maintainers: write the shipped model (models/theme.skops), keeping the old one as theme.prev.skops.",
+    ),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML), e.g. experiments/configs/default.toml."),
     set_: List[str] = typer.Option([], "--set", help="Override a config value: --set model.C=2.0 (repeatable)."),
     experiments: Path = typer.Option(Path("experiments"), "--experiments", help="Where runs are recorded."),
@@ -31,13 +40,24 @@ def train(
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
     from toolkit.coding.sheets import parse_weights
     from toolkit.evaluation import headline
-    from toolkit.training import resolve_config, run_name, train_model
+    from toolkit.classifier import shipped_model_path
+    from toolkit.errors import ToolkitError
+    from toolkit.training import check_model_target, resolve_config, run_name, train_model
 
     weights = parse_weights(weight, labels)
+    if replace_shipped:
+        if model is not None:
+            raise ToolkitError("give --model or --replace-shipped, not both")
+        model = shipped_model_path()
+    try:
+        model = check_model_target(model, labels, replace_shipped=replace_shipped)
+    except ToolkitError as exc:  # the library names its parameters; say it in flags here
+        raise ToolkitError(str(exc).replace("replace_shipped=True", "--replace-shipped")
+                           .replace("model_path", "--model")) from None
     settings = resolve_config(config, set_)
     with warnings_as_lines():
         result = train_model(
-            labels, model, settings, experiments_dir=None if no_record else experiments,
+            labels, model, settings, replace_shipped=replace_shipped, experiments_dir=None if no_record else experiments,
             name=name or run_name(settings, set_), record=not no_record, jobs=jobs, weights=weights,
         )
     card = result.model.card
@@ -50,3 +70,7 @@ def train(
     typer.echo(headline(result.metrics))
     if result.run_dir is not None:
         typer.echo(f"run recorded in {result.run_dir}")
+    if result.previous is not None:
+        typer.echo(f"the model it replaced is kept as {result.previous}")
+    if not replace_shipped:
+        typer.echo(f"use it with: toolkit classify --model {model} FILES (without --model, commands use the shipped model)")

@@ -58,23 +58,3 @@ def audit_labels(labels, config: dict, *, jobs: int = 1) -> list[Suspect]:
     return rank_suspects(labels, evaluation.proba, evaluation.classes)
 
 
-AUDIT_COLUMNS = ("row", "doc", "text", "label", "suggested", "score", "flagged")
-
-
-def suspects_csv(stream, suspects) -> None:
-    """CSV rows (open the stream with ``utf-8-sig`` for Excel)."""
-    import csv
-
-    writer = csv.DictWriter(stream, fieldnames=AUDIT_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for s in suspects:
-        writer.writerow(s.to_dict())
-
-
-def suspects_text(suspects) -> str:
-    """One line per row: row, given label -> suggested, score, doc, the start of the text."""
-    lines = ["  row  label -> suggested       score  doc / text   (* flagged by confident learning)"]
-    for s in suspects:
-        change = f"{s.label} -> {s.suggested}"
-        lines.append(f"{s.row:>5}  {change:<24}{s.score:.3f}{'*' if s.flagged else ' '} {s.doc}: {s.text[:60]}")
-    return "\n".join(lines)

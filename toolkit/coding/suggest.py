@@ -37,7 +37,7 @@ class Suggestion:
 
     def to_row(self) -> dict:
         return {"doc": self.doc, "paragraph": self.paragraph, "text": self.text, "label": "",
-                "suggested": self.suggested, "confidence": f"{self.confidence:.3f}"}
+                "suggested": self.suggested, "confidence": round(self.confidence, 3)}
 
 
 def han_count(text: str) -> int:
@@ -157,14 +157,3 @@ def suggest_paragraphs(documents, model, n: int, *, exclude: Sequence[str] = (),
 
 
 #: The columns of a sheet to code, in order: ``label`` is left empty for the coder.
-SHEET_COLUMNS = ("doc", "paragraph", "text", "label", "suggested", "confidence")
-
-
-def write_sheet(stream, suggestions: Sequence[Suggestion]) -> None:
-    """CSV rows for a coder; open the stream with encoding ``utf-8-sig`` so Excel shows Chinese."""
-    import csv
-
-    writer = csv.DictWriter(stream, fieldnames=SHEET_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for s in suggestions:
-        writer.writerow(s.to_row())

@@ -265,14 +265,16 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def print_report(report: Report, console=None) -> None:
+def print_report(report: Report, console=None, stream=None) -> None:
     """Rich tables on the terminal; every cell is plain text (a value like ``[1, 3]`` is not markup)."""
     from rich.console import Console
     from rich.table import Table as RichTable
     from rich.text import Text
 
     if console is None:
-        console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+        stream = stream if stream is not None else sys.stdout
+        tty = stream is sys.stdout and sys.stdout.isatty()
+        console = Console(file=stream, soft_wrap=False, width=None if tty else 120, no_color=not tty)
     for block in report:
         if isinstance(block, Heading):
             console.print(Text(block.text, style="bold"))
@@ -285,8 +287,12 @@ def print_report(report: Report, console=None) -> None:
             for i, column in enumerate(block.columns):
                 # ids are copied into the next command, so their column is never cut short
                 keep = column in ("id", "coded", "label", "metric", "parameter")
+                widest = max((len(str(r[i])) for r in block.rows), default=0)
                 table.add_column(Text(column), justify="right" if i in block.numeric else "left", no_wrap=keep,
-                                 min_width=max((len(str(r[i])) for r in block.rows), default=0) if keep else None)
+                                 min_width=max(widest, len(column)) if keep else max(min(widest, 16), min(len(column), 24)))
             for row in block.rows:
                 table.add_row(*(Text(str(v)) for v in row))
-            console.print(table)
+            # a table too wide for the console is printed whole (a pipe or file has no width)
+            needed = sum((c.min_width or 1) + 3 for c in table.columns) + 1
+            console.print(table, width=max(console.width, needed) if console.file is not sys.stdout or
+                          not console.is_terminal else None, crop=False)

@@ -42,3 +42,25 @@ def print_label_report(report) -> None:
         docs.add_row(f"written-* ({len(written)} docs)", str(sum(totals.values())),
                      ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
     out.print(docs)
+
+
+#: The sheet ``labels suggest`` writes for a coder: ``label`` is left empty to fill in.
+SHEET_COLUMNS = (("doc", "str"), ("paragraph", "int"), ("text", "str"), ("label", "str"),
+                 ("suggested", "str"), ("confidence", "float"))
+#: ``labels audit``: the most suspicious rows first.
+AUDIT_COLUMNS = (("row", "int"), ("doc", "str"), ("text", "str"), ("label", "str"),
+                 ("suggested", "str"), ("score", "float"), ("flagged", "bool"))
+
+
+def write_suggestions(suggestions, stream) -> None:
+    """The suggestions as a readable list: document, paragraph, suggested theme, confidence, text."""
+    for s in suggestions:
+        stream.write(f"{s.doc} #{s.paragraph}  {s.suggested} {s.confidence:.2f}  {s.text[:60]}\n")
+
+
+def write_suspects(suspects, stream) -> None:
+    """One line per row: row, given label -> suggested, score, doc, the start of the text."""
+    stream.write("  row  label -> suggested       score  doc / text   (* flagged by confident learning)\n")
+    for s in suspects:
+        change = f"{s.label} -> {s.suggested}"
+        stream.write(f"{s.row:>5}  {change:<24}{s.score:.3f}{'*' if s.flagged else ' '} {s.doc}: {s.text[:60]}\n")

@@ -1,0 +1,294 @@
+"""Every command's output goes through :func:`emit`: one place that knows the formats.
+
+A command hands ``emit`` its results (an iterable, streamed: each is written as it arrives) and
+says how to see one result as
+
+- ``rows``: flat records with the fixed ``columns`` (csv, xlsx, parquet; and jsonl/json unless
+  ``records`` is given), the same columns in the same order for every result;
+- ``records``: JSON-ready objects (json, jsonl) when they keep more structure than rows;
+- ``text``: a function writing the readable view to a stream (text), and ``markdown`` (md).
+
+Formats follow pandas' and Excel's conventions: CSV is UTF-8 with a BOM wherever it goes, cells
+that a spreadsheet would run as a formula (``= + - @``, tab, CR) are made inert with a leading
+``'``; xlsx (openpyxl) stores text as text; parquet (pyarrow) has typed columns. ``-o`` picks the
+format from its extension; an unknown extension is an error. Adding a format touches this package
+and the Enum of the commands that offer it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Sequence
+
+from toolkit.errors import ToolkitError
+
+
+class TableFormat(str, Enum):
+    """Formats of commands whose results are records (classify, summarize)."""
+
+    text = "text"
+    csv = "csv"
+    jsonl = "jsonl"
+    json = "json"
+    xlsx = "xlsx"
+    parquet = "parquet"
+
+
+class ReportFormat(str, Enum):
+    """Formats of commands that print one report (evaluate, model show, experiments)."""
+
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+SUFFIXES = {
+    ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx",
+    ".parquet": "parquet", ".txt": "text", ".md": "md",
+}
+BINARY = {"xlsx", "parquet"}
+EXTRAS = {"parquet": ("pyarrow", "parquet")}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Columns = Sequence[tuple[str, str]]  # (name, type): type is str, int, float or bool
+
+
+def choose_format(fmt: Enum | None, output: Path | None, choices: type[Enum]) -> Enum:
+    """``fmt`` when given, else the one ``output``'s extension names, else text."""
+    if fmt is not None:
+        return fmt
+    if output is None or str(output) == "-":
+        return choices("text")
+    name = SUFFIXES.get(output.suffix.lower())
+    allowed = [c.value for c in choices]
+    if name is None or name not in allowed:
+        known = ", ".join(s for s, f in SUFFIXES.items() if f in allowed)
+        raise ToolkitError(f"{output}: unknown output extension {output.suffix or '(none)'!r}; "
+                           f"use one of {known}, or give --format")
+    return choices(name)
+
+
+def check_output(output: Path | None, inputs: Iterable[str] = (), force: bool = False) -> None:
+    """Refuse an output that is one of the run's inputs, or an existing file without ``force``.
+
+    FIFOs and devices are written in place and never count as existing files to protect.
+    """
+    if output is None or str(output) == "-":
+        return
+    from toolkit.files import is_special, same_file
+
+    for source in inputs:
+        if source != "-" and same_file(output, source):
+            raise ToolkitError(f"{output}: is an input of this run; write the output elsewhere")
+    if output.is_dir():
+        raise ToolkitError(f"{output}: is a directory; give a file name to write to")
+    if output.exists() and not is_special(output) and not force:
+        raise ToolkitError(f"{output}: exists; not replacing it (pass --force to replace it)")
+
+
+def inert(value: Any) -> Any:
+    """A text cell that Excel or LibreOffice would run as a formula, with a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def emit(
+    results: Iterable[Any],
+    fmt: Enum,
+    output: Path | None = None,
+    *,
+    rows: Callable[[Any], list[dict]] | None = None,
+    columns: Columns | None = None,
+    records: Callable[[Any], Iterable[dict]] | None = None,
+    text: Callable[[Any, IO[str]], None] | None = None,
+    markdown: Callable[[Any], str] | None = None,
+    keep_if_empty: bool = False,
+    counts: Callable[[Any], bool] | None = None,
+) -> int:
+    """Write every result in ``fmt`` to ``output`` (atomically; a FIFO or device in place) or to
+    standard output, and return how many results there were.
+
+    With no result at all (none for which ``counts`` is true, when given) and ``keep_if_empty``
+    false, an existing output file is left as it was.
+    """
+    from toolkit.files import open_output
+
+    name = fmt.value
+    if name in EXTRAS:
+        _require(*EXTRAS[name])
+    if name in BINARY:
+        if (output is None or str(output) == "-") and sys.stdout.isatty():
+            raise ToolkitError(f"--format {name} is binary: give -o FILE.{name} or redirect standard output")
+    count = 0
+    with open_output(output, binary=name in BINARY) as stream:
+        writer = _WRITERS[name](stream, columns, output is None or str(output) == "-")
+        for result in results:
+            count += 1 if counts is None or counts(result) else 0
+            if name == "text":
+                text(result, stream)
+            elif name == "md":
+                stream.write(markdown(result))
+            elif name in ("json", "jsonl"):
+                items = records(result) if records is not None else (rows(result) if rows is not None else [result])
+                writer.add(items)
+            else:
+                writer.add(rows(result))
+            if name not in BINARY:
+                stream.flush()
+        if not count and not keep_if_empty:
+            raise _Nothing()
+        writer.close()
+    return count
+
+
+class _Nothing(Exception):
+    """Raised inside the output block so an existing output file stays as it was."""
+
+
+def nothing_written(exc: BaseException) -> bool:
+    return isinstance(exc, _Nothing)
+
+
+def _require(module: str, extra: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ToolkitError(f"this format needs {module}: pip install 'toolkit[{extra}]'")
+
+
+class _Writer:
+    def __init__(self, stream, columns: Columns | None, to_stdout: bool):
+        self.stream, self.columns, self.to_stdout = stream, columns, to_stdout
+
+    def add(self, items: Iterable[dict]) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Jsonl(_Writer):
+    def add(self, items):
+        for item in items:
+            self.stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+class _Json(_Writer):
+    """A JSON array of the records (pandas.read_json(orient="records")); one object for a report."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.items: list = []
+
+    def add(self, items):
+        self.items.extend(items)
+
+    def close(self):
+        data = self.items[0] if self.columns is None and len(self.items) == 1 else self.items
+        self.stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+class _Csv(_Writer):
+    def __init__(self, *args):
+        import csv
+
+        super().__init__(*args)
+        self.stream.write("\ufeff")  # Excel reads UTF-8 only with a BOM; pandas' utf-8-sig drops it
+        self.names = [name for name, _ in self.columns]
+        self.writer = csv.writer(self.stream, lineterminator="\n")
+        self.writer.writerow(self.names)
+
+    def add(self, items):
+        for item in items:
+            self.writer.writerow([_csv_cell(item.get(name)) for name in self.names])
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return inert(value)
+
+
+class _Xlsx(_Writer):
+    """One sheet, a header row; text cells are stored as text (never formulas)."""
+
+    def __init__(self, *args):
+        from openpyxl import Workbook
+
+        super().__init__(*args)
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("results")
+        self.names = [name for name, _ in self.columns]
+        self.sheet.append(self.names)
+
+    def add(self, items):
+        from openpyxl.cell import WriteOnlyCell
+
+        for item in items:
+            row = []
+            for name in self.names:
+                value = item.get(name)
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(self.sheet, value=value)
+                    cell.data_type = "s"  # text, even when it starts with "="
+                    row.append(cell)
+                else:
+                    row.append(value)
+            self.sheet.append(row)
+
+    def close(self):
+        self.book.save(self.stream)
+
+
+class _Parquet(_Writer):
+    """Typed columns; one row group per batch of results."""
+
+    TYPES = {"str": "string", "int": "int64", "float": "float64", "bool": "bool_"}
+
+    def __init__(self, *args):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        super().__init__(*args)
+        self.schema = pa.schema([(name, getattr(pa, self.TYPES[kind])()) for name, kind in self.columns])
+        self.writer = pq.ParquetWriter(self.stream, self.schema)
+        self.pending: list[dict] = []
+
+    def add(self, items):
+        self.pending.extend(items)
+        if len(self.pending) >= 10_000:
+            self._flush()
+
+    def _flush(self):
+        import pyarrow as pa
+
+        if self.pending:
+            self.writer.write_table(pa.Table.from_pylist(self.pending, schema=self.schema))
+            self.pending = []
+
+    def close(self):
+        self._flush()
+        self.writer.close()
+
+
+_WRITERS = {
+    "text": _Writer, "md": _Writer, "json": _Json, "jsonl": _Jsonl, "csv": _Csv, "xlsx": _Xlsx, "parquet": _Parquet,
+}
+
+
+def text_report(render: Callable[[Any], str]) -> dict:
+    """``emit`` arguments for a report the library already lays out as plain text (md: a code block)."""
+    return {
+        "text": lambda data, stream: stream.write(render(data).rstrip("\n") + "\n"),
+        "markdown": lambda data: "```\n" + render(data).rstrip("\n") + "\n```\n",
+    }
+
+
+def echo_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
