@@ -95,8 +95,11 @@ def gold(docs) -> dict[tuple[str, int], str]:
     return {(name, i): label for name, d in docs.items() for i, (_, label) in d["paragraphs"].items()}
 
 
-def score(keys, truth, pred, labels) -> dict:
-    return bootstrap_macro_f1([truth[k] for k in keys], [pred[k] for k in keys], [k[0] for k in keys], labels)
+def score(keys, truth, pred, labels=None) -> dict:
+    """Macro-F1 over the themes in the gold or the predictions of these paragraphs (scikit-learn's
+    default), with a 95% interval from resampling whole articles."""
+    y, p = [truth[k] for k in keys], [pred[k] for k in keys]
+    return bootstrap_macro_f1(y, p, [k[0] for k in keys], sorted(set(y) | set(p)) if labels is None else labels)
 
 
 def by_outlet(docs) -> dict[str, list[tuple[str, int]]]:
@@ -149,30 +152,30 @@ def main(argv=None) -> int:
     if not args.config:
         model = load_model(args.model) if args.model else None
         pred = predictions(model, documents, docs)
-        rows = [{"outlet": o, "model": score(keys, truth, pred, labels), "cue_words": score(keys, truth, cue, labels)}
+        rows = [{"outlet": o, "model": score(keys, truth, pred), "cue_words": score(keys, truth, cue)}
                 for o, keys in groups.items()]
-        pooled = {"outlet": "all (pooled)", "model": score(all_keys, truth, pred, labels),
-                  "cue_words": score(all_keys, truth, cue, labels)}
+        pooled = {"outlet": "all (pooled)", "model": score(all_keys, truth, pred),
+                  "cue_words": score(all_keys, truth, cue)}
         print(f"model: {args.model or 'shipped'}; real-text set {args.realset} ({len(docs)} articles, {len(all_keys)} paragraphs)")
     else:
         preds = {}
         for c in args.config:
             preds[c] = predictions(train_config(c, args.labels), documents, docs)
-        per = {c: {o: score(keys, truth, preds[c], labels)["macro_f1"] for o, keys in groups.items()} for c in args.config}
+        per = {c: {o: score(keys, truth, preds[c])["macro_f1"] for o, keys in groups.items()} for c in args.config}
         print("configurations, macro-F1 per outlet (trained on", args.labels, ")")
         for c in args.config:
             print(f"  {c}: " + ", ".join(f"{o} {v:.3f}" for o, v in per[c].items())
-                  + f"; pooled {score(all_keys, truth, preds[c], labels)['macro_f1']:.3f}")
+                  + f"; pooled {score(all_keys, truth, preds[c])['macro_f1']:.3f}")
         chosen_pred, rows = {}, []
         for o, keys in groups.items():
             others = [x for x in groups if x != o]
             best = max(args.config, key=lambda c: sum(per[c][x] for x in others) / len(others))
             for k in keys:
                 chosen_pred[k] = preds[best][k]
-            rows.append({"outlet": o, "model": score(keys, truth, preds[best], labels),
-                         "cue_words": score(keys, truth, cue, labels), "chosen": Path(best).stem})
-        pooled = {"outlet": "all (leave-one-outlet-out)", "model": score(all_keys, truth, chosen_pred, labels),
-                  "cue_words": score(all_keys, truth, cue, labels)}
+            rows.append({"outlet": o, "model": score(keys, truth, preds[best]),
+                         "cue_words": score(keys, truth, cue), "chosen": Path(best).stem})
+        pooled = {"outlet": "all (leave-one-outlet-out)", "model": score(all_keys, truth, chosen_pred),
+                  "cue_words": score(all_keys, truth, cue)}
     table(rows + [pooled], sys.stdout)
     if args.json:
         args.json.write_text(json.dumps({"outlets": rows, "pooled": pooled}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -30,6 +30,9 @@ from importlib import resources
 from toolkit.errors import ToolkitError
 
 LEXICON_FILE = "lexicon.csv"
+#: Terms a large public news corpus associates with a group (``bench/knowledge/build_lexicon_auto.py``):
+#: their own tags (``lexauto_<group>``), so the model weighs them apart from the curated terms.
+AUTO_FILE = "lexicon_auto.csv"
 #: Weights at or above this are strong signals (tag ``lex_<group>``); below, ``lex_<group>_weak``.
 STRONG = 0.75
 
@@ -53,7 +56,7 @@ class Lexicon:
         return sorted({tag for tag in self.tags.values()})
 
 
-def parse_lexicon(text: str, source: str = LEXICON_FILE) -> dict[str, str]:
+def parse_lexicon(text: str, source: str = LEXICON_FILE, prefix: str = "lex_") -> dict[str, str]:
     """term -> tag token from CSV text with columns ``term,theme,weight``; errors name the row."""
     tags: dict[str, str] = {}
     reader = csv.DictReader(io.StringIO(text))
@@ -67,7 +70,7 @@ def parse_lexicon(text: str, source: str = LEXICON_FILE) -> dict[str, str]:
             weight = float(row.get("weight") or 1.0)
         except ValueError:
             raise ToolkitError(f"{source}: row {number}: weight {row.get('weight')!r} is not a number") from None
-        tag = f"lex_{theme}" if weight >= STRONG else f"lex_{theme}_weak"
+        tag = f"{prefix}{theme}" if weight >= STRONG or prefix != "lex_" else f"{prefix}{theme}_weak"
         if tags.setdefault(term, tag) != tag:
             raise ToolkitError(f"{source}: row {number}: term {term!r} is listed under two groups")
     return tags
@@ -78,10 +81,13 @@ def lexicon() -> Lexicon:
     """The shipped lexicon, built once per process."""
     import ahocorasick
 
-    data = resources.files("toolkit").joinpath("data", LEXICON_FILE).read_bytes()
-    tags = parse_lexicon(data.decode("utf-8-sig"))
+    files = resources.files("toolkit").joinpath("data")
+    data = files.joinpath(LEXICON_FILE).read_bytes()
+    auto = files.joinpath(AUTO_FILE).read_bytes()
+    tags = parse_lexicon(auto.decode("utf-8-sig"), AUTO_FILE, prefix="lexauto_")
+    tags.update(parse_lexicon(data.decode("utf-8-sig")))  # a curated term wins over a found one
     automaton = ahocorasick.Automaton()
     for term, tag in tags.items():
         automaton.add_word(term, tag)
     automaton.make_automaton()
-    return Lexicon(tags, hashlib.sha256(data).hexdigest(), automaton)
+    return Lexicon(tags, hashlib.sha256(data + b"\0" + auto).hexdigest(), automaton)
