@@ -57,3 +57,11 @@ def model_path(tmp_path_factory) -> Path:
     from tests.test_classifier import shared_model
 
     return shared_model(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def model(model_path):
+    """The session's model, loaded once."""
+    from toolkit.classifier import load_model
+
+    return load_model(model_path)

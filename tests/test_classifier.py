@@ -37,11 +37,6 @@ def model_path(tmp_path_factory) -> Path:
     return shared_model(tmp_path_factory)
 
 
-@pytest.fixture(scope="session")
-def model(model_path):
-    return clf.load_model(model_path)
-
-
 def copy_model(source: Path, target: Path) -> Path:
     """A model and its card copied to ``target``, for a test to damage."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -81,7 +76,7 @@ def test_prepare_gives_simplified_words_without_punctuation(seed_docs):
 
 def test_fast_scorer_reproduces_the_pipeline(model, seed_docs):
     texts = seed_paragraphs(seed_docs) + ["", "   ", "ABC  Def\t\tGH", "一", "😀 İstanbul 2.5万元"]
-    X = scoring.prepare(texts, model.tokenizer)
+    X = scoring.prepare(texts, model.tokenizer, model.lexicon)
     scorer = model.predictor.scorer
     assert isinstance(scorer, scoring.FastScorer) and model.predictor.is_portable
     slow = model.pipeline.named_steps["features"].transform(X)
@@ -345,9 +340,11 @@ def test_every_paragraph_is_coded_and_boilerplate_is_other(model, seed_docs):
         if p.boilerplate:
             assert p.boilerplate == kinds[p.paragraph]
             assert p.label == "other" and p.probabilities["other"] == 1.0
-    # Headings are the article's own words: the model codes them.
+    # Headings are structure, coded other by rule as the codebook codes them, but not boilerplate.
     headings = [p for p in result.paragraphs if kinds[p.paragraph] == "heading"]
-    assert headings and all(p.boilerplate is None and p.confidence < 1.0 for p in headings)
+    assert headings and all(p.boilerplate is None and p.label == "other" and p.confidence == 1.0 for p in headings)
+    body = [p for p in result.paragraphs if kinds[p.paragraph] == "body"]
+    assert all(p.confidence < 1.0 for p in body)
 
 
 def test_document_shares_are_character_weighted_over_non_boilerplate(model, seed_docs):
@@ -421,7 +418,10 @@ def test_top_terms_are_the_heaviest_weights(model):
         assert weights[0] == pytest.approx(coef[i].max())
         assert weights[-1] == pytest.approx(np.sort(coef[i])[-15])
         for term, _ in terms[label]:
-            name = "chars__" + term[2:].replace("␣", " ") if term.startswith("c:") else "words__" + term
+            if term.startswith("c:"):
+                name = "chars__" + term[2:].replace("␣", " ")
+            else:  # lexicon group tags (lex_industry, lexauto_ecology...) name themselves
+                name = ("lexicon__" if term.startswith("lex") else "words__") + term
             assert name in names
 
 

@@ -61,7 +61,7 @@ def test_predictions_are_out_of_fold(small_labels):
     config = training.resolve_config(None, ["evaluation.folds=3", "evaluation.repeats=1"])
     result = ev.cross_validate(small_labels, config)
     _, splits = ev._splits(small_labels, 3, 1, 0)
-    X = scoring.prepare(scoring.analysis_texts(small_labels.texts), "rjieba")
+    X = clf.prepared_texts(small_labels, config)
     y = np.array(small_labels.labels)
     expected = np.empty(len(y), dtype=object)
     for _, train, test in splits:
@@ -166,3 +166,51 @@ def test_text_report_lists_every_figure(small_labels):
     assert f"macro-F1  {m['macro_f1']:.3f}" in text
     assert f"{m['baselines']['majority']['macro_f1']:.3f}" in text
     assert "confusion" in text
+
+
+def test_bootstrap_interval_resamples_documents_and_holds_the_point():
+    import random
+
+    from sklearn.metrics import f1_score
+
+    rng = random.Random(3)
+    labels = ["industry", "governance", "other"]
+    truth = [rng.choice(labels) for _ in range(400)]
+    # Documents differ: in some the model is nearly always right, in others often wrong.
+    pred = [t if rng.random() < (0.95 if (i // 20) % 2 else 0.45) else rng.choice(labels) for i, t in enumerate(truth)]
+    docs = ev.bootstrap_macro_f1(truth, pred, [str(i // 20) for i in range(400)])
+    rows = ev.bootstrap_macro_f1(truth, pred, [str(i) for i in range(400)])
+    assert docs["macro_f1"] == round(f1_score(truth, pred, average="macro"), 4) == rows["macro_f1"]
+    assert docs["low"] < docs["macro_f1"] < docs["high"] and docs["docs"] == 20
+    # paragraphs of one article are not independent: resampling articles gives the honest, wider interval
+    assert docs["high"] - docs["low"] > rows["high"] - rows["low"]
+
+
+def test_held_out_figures_carry_intervals_and_warn_about_training_rows(model_path, write_labels_file):
+    import warnings
+
+    from toolkit.classifier import load_model
+
+    rows = [(f"mine-{i // 3}", text, label) for i, (text, label) in enumerate([
+        ("村里的合作社今年卖出香菇两百吨，社员人均分红三千元。", "industry"),
+        ("村党支部每月召开党员大会，议定村级重大事项。", "governance"),
+        ("县里举办高素质农民培训班，一百名学员结业。", "talent"),
+        ("沙区今年新造梭梭林两万亩，流动沙丘得到固定。", "ecology"),
+        ("本报记者 张三", "other"),
+        ("合作社引进冷链设备，蔬菜卖到了省城超市。", "industry"),
+    ])]
+    from toolkit.labels import read_labels
+
+    trained = read_labels(Path(__file__).resolve().parents[1] / "labels.csv").rows[:2]
+    rows += [("copied", r.text, r.label) for r in trained]
+    path = write_labels_file(rows, name="held_out.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = ev.evaluate_model(load_model(model_path), ev.read_test_labels(path))
+    assert any("2 of 8 test rows are also training rows" in str(w.message) for w in caught)
+    m = result.metrics
+    assert m["test"]["rows_also_in_training"] == 2 and m["test"]["docs"] == 3
+    low, high = m["macro_f1_ci"]
+    assert low <= m["macro_f1"] <= high
+    assert m["baselines"]["cue_words"]["macro_f1_ci"] is not None
+    assert "95% CI" in ev.report_text(m)

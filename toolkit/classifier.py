@@ -241,6 +241,13 @@ class ThemeModel:
         return self.card.get("tokenizer")
 
     @property
+    def context(self) -> dict:
+        """How paragraphs are decided in their article (:mod:`toolkit.context`); none for older models."""
+        from toolkit.context import NONE
+
+        return {**NONE, **(self.card.get("config", {}).get("context") or {})}
+
+    @property
     def lexicon(self) -> bool:
         """Whether prediction must add the lexicon tags (the card names the lexicon's SHA-256)."""
         return self.card.get("lexicon_sha256") is not None
@@ -250,7 +257,8 @@ class ThemeModel:
         """Scores through :class:`~toolkit.scoring.FastScorer` when it reproduces the pipeline
         (the same numbers, several times faster), otherwise through the pipeline itself."""
         scorer = FastScorer.build(self.pipeline)
-        return Predictor(self.classes, self.tokenizer, self.pipeline if scorer is None else scorer, self.lexicon)
+        return Predictor(self.classes, self.tokenizer, self.pipeline if scorer is None else scorer, self.lexicon,
+                         self.context)
 
     def predict_proba(self, texts: Sequence[str]):
         """Probabilities (rows: texts, columns: :attr:`classes`) for Simplified texts."""
@@ -650,17 +658,34 @@ PREDICT_CHUNK = 2000
 
 
 def classify_document(document, model: "ThemeModel | Predictor | None" = None) -> DocumentResult:
-    """Code every paragraph of a :class:`~toolkit.document.Document` and the document's shares."""
+    """Code every paragraph of a :class:`~toolkit.document.Document` and the document's shares.
+
+    Structure is ``other`` by rule when ``other`` is a label (the codebook codes headlines, section
+    titles, bylines and captions ``other``): boilerplate always, headings when the model's
+    ``[context]`` says so. Body paragraphs are scored by the model and decided in their article's
+    context (:mod:`toolkit.context`); the probabilities reported are the ones the label comes from.
+    """
+    import numpy as np
+
+    from toolkit.context import in_context
+    from toolkit.document import HEADING
+
     model = model if model is not None else cached_model(default_model_path())
     classes = model.classes
+    settings = model.context
     shortcut = OTHER in classes
-    asked = [p for p in document.paragraphs if not (shortcut and p.is_boilerplate)]
-    by_index = {}
+
+    def structural(p) -> bool:
+        return shortcut and (p.is_boilerplate or (settings["headings_other"] and p.kind == HEADING))
+
+    asked = [p for p in document.paragraphs if not structural(p)]
+    rows = []
     # In slices, so a huge document's feature matrix never exists whole (memory stays bounded).
     for start in range(0, len(asked), PREDICT_CHUNK):
-        chunk = asked[start:start + PREDICT_CHUNK]
-        for p, row in zip(chunk, model.predict_proba([p.analysis_text for p in chunk])):
-            by_index[p.index] = tuple(float(v) for v in row)
+        rows.append(model.predict_proba([p.analysis_text for p in asked[start:start + PREDICT_CHUNK]]))
+    proba = np.vstack(rows) if rows else np.zeros((0, len(classes)))
+    proba = in_context(proba, [len(p.text) for p in asked], classes, settings)
+    by_index = {p.index: tuple(float(v) for v in row) for p, row in zip(asked, proba)}
     results = []
     for p in document.paragraphs:
         row = by_index.pop(p.index, None)

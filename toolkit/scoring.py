@@ -265,6 +265,13 @@ class Predictor:
     tokenizer: str
     scorer: Any
     lexicon: bool = False
+    settings: dict | None = None  # toolkit.context settings; None: each paragraph on its own
+
+    @property
+    def context(self) -> dict:
+        from toolkit.context import NONE
+
+        return {**NONE, **(self.settings or {})}
 
     @property
     def is_portable(self) -> bool:

@@ -47,7 +47,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "char_ngram_range": [1, 2],
         "min_df": 2,
         "sublinear_tf": True,
-        "lexicon": False,
+        "lexicon": True,
         "lexicon_weight": 1.0,
         "lexicon_norm": "l2",
     },
@@ -55,6 +55,13 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "classifier": "logreg",
         "C": 30.0,
         "class_weight": "balanced",
+    },
+    "context": {
+        "neighbours": 1.0,
+        "document": 1.0,
+        "short_chars": 100,
+        "other_scale": 0.2,
+        "headings_other": True,
     },
     "evaluation": {
         "folds": 5,
@@ -132,6 +139,14 @@ def validate_config(config: dict) -> None:
     C = m["C"]
     require(isinstance(C, (int, float)) and not isinstance(C, bool) and C > 0, "model.C", "a positive number")
     require(m["class_weight"] in ("balanced", "none"), "model.class_weight", '"balanced" or "none"')
+    c = config["context"]
+    for key in ("neighbours", "document"):
+        value = c[key]
+        require(isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0, f"context.{key}", "a number >= 0")
+    require(whole(c["short_chars"], 1), "context.short_chars", "a whole number >= 1")
+    scale = c["other_scale"]
+    require(isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0 < scale <= 1, "context.other_scale", "a number in (0, 1]")
+    require(isinstance(c["headings_other"], bool), "context.headings_other", "true or false")
     require(whole(e["folds"], 2), "evaluation.folds", "a whole number >= 2")
     require(whole(e["repeats"], 1), "evaluation.repeats", "a whole number >= 1")
     require(whole(e["seed"]), "evaluation.seed", "a whole number")
