@@ -129,7 +129,8 @@ class _Page:
             "folder": ("By folder", "folder", r.by_folder, ""),
             "date": (f"By date ({r.date_unit})", r.date_unit, r.by_date,
                      f"{dated} of {len(r.documents)} documents carry a publication date in a byline or a "
-                     "publication field (发布时间, 来源 … 2022-05-27, 《人民日报》(2020年12月14日 …)); the rest are left out here."),
+                     "publication field (发布时间, 来源 … 2022-05-27, 《人民日报》(2020年12月14日 …))"
+                     + (f"; the other {len(r.documents) - dated} are not in this breakdown." if dated < len(r.documents) else ".")),
         }
         first = r.group_by
         for key in [first] + [k for k in sections if k != first]:
