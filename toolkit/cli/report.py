@@ -53,7 +53,8 @@ def report(
     batch = Batch(paths, work, label="reporting", jobs=jobs, batch_size="auto")
     check_output(output, [*batch.sources, str(loaded.path)], force=force)
     documents = list(batch)
-    result = assemble(documents, loaded.classes, group_by.value, model=str(loaded.path))
+    name = "shipped" if model is None else str(model)
+    result = assemble(documents, loaded.classes, group_by.value, model=name)
     try:
         emit([result] if documents else [], fmt, output, html=render, records=lambda r: [r.to_dict()])
     except Exception as exc:

@@ -158,7 +158,7 @@ class _Page:
                 f'<td class="name" title="{name}"><a href="#{d.key}">{escape(d.doc)}</a></td>'
                 f'<td>{escape(d.folder)}</td><td class="date" data-v="{d.date or ""}">{d.date or "–"}</td>'
                 f'<td class="n">{len(d.paragraphs)}</td><td class="n">{d.low_confidence}</td>'
-                f'<td>{escape(d.label or "–")}</td><td class="bar-cell">{self.bar(d.shares)}</td>'
+                f'<td class="bar-cell">{self.bar(d.shares)}</td>'
                 f'{self.share_cells(d.shares)}</tr>'
             )
 
@@ -170,10 +170,10 @@ class _Page:
 
         heads = (head(0, "#", True) + head(1, "document") + head(2, "folder") + head(3, "date")
                  + head(4, "paragraphs", True) + head(5, "low", True, f"paragraphs below confidence {self.report.low_confidence:g}")
-                 + head(6, "main theme") + "<th>theme shares</th>" + self.share_heads(8, True))
+                 + "<th>theme shares</th>" + self.share_heads(7, True))
         return (f'<h3>Documents</h3><p class="note">Click a column to sort (a theme: the documents with most of it first); '
                 f'click a document to read it paragraph by paragraph.</p>'
-                f'<table id="documents"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+                f'<div class="wide"><table id="documents"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
     # -- document view -----------------------------------------------------------------------
 
@@ -232,7 +232,7 @@ class _Page:
 
     def body(self) -> str:
         r = self.report
-        model = f" · model {escape(r.model)}" if r.model else ""
+        model = f" · model: {escape(r.model)}" if r.model else ""
         head = (f'<header class="top"><h1><a href="#corpus" style="color:inherit;text-decoration:none">Theme report</a></h1>'
                 f'<p class="sub">{len(r.documents)} documents · {r.paragraphs:,} paragraphs · created {escape(r.created)}{model}</p>'
                 f'{self.legend()}</header>')
