@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit.document import Document
+from toolkit.paragraphs import published_date, segment
 
 
 def kinds(doc):
@@ -168,3 +169,18 @@ def test_section_title_glued_to_its_first_point_is_split(seed_paths, seed_docs):
         assert find(d003, title, whole=True).kind == "heading"
     # a sentence that merely contains 一是 later on is not split
     assert Document.from_text("今年重点抓好三件事，一是修路，二是建厂。").paragraphs[0].kind == "body"
+
+
+def test_published_date_from_bylines_only():
+    paras = segment("发布时间:2022-05-27 17:03\n\n2019年3月1日，村里召开大会。\n")
+    assert published_date(paras).isoformat() == "2022-05-27"
+    assert published_date(segment("《 人民日报 》( 2020年12月14日 10 版)\n正文。")).isoformat() == "2020-12-14"
+    # a date in the body is what the article is about, not when it appeared
+    assert published_date(segment("2019年3月1日，村里召开大会，部署春耕生产工作。")) is None
+    assert published_date(segment("发布时间:2022-13-45 17:03")) is None  # not a date
+
+
+def test_seed_dates(seed_docs):
+    dates = {name: published_date(doc.paragraphs) for name, doc in seed_docs.items()}
+    assert {k[:3]: (v.isoformat() if v else None) for k, v in dates.items()} == {
+        "000": None, "001": None, "002": "2020-12-14", "003": "2022-05-27", "004": "2017-08-11"}

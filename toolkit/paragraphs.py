@@ -50,12 +50,15 @@ _FIELD = re.compile(
 )
 # Editor, author and review fields anywhere in a short line: 【责任编辑:…】, （编辑：… 审核：…）
 _EDITOR = re.compile(r"(责任)?编辑\s*[:：]|责编|审核\s*[:：]|[一二三]审\s*[:：]|作者\s*[:：]|来源\s*[:：]|发表于|记者.{0,12}(整理|报道)")
-_DATED = re.compile(r"^\S{0,20}\s*\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}日?\s+\d{1,2}:\d{2}")
+#: A calendar date as pages write it (2022-05-27, 2022/5/27, 2022.5.27, 2022年5月27日): year,
+#: month and day as groups. Bylines, publication fields and print sources are found with it, and
+#: :func:`published_date` reads the date back out of them.
+DATE = r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})"
+_DATE = re.compile(DATE)
+_DATED = re.compile(rf"^\S{{0,20}}\s*{DATE}日?\s+\d{{1,2}}:\d{{2}}")
 _MENU_SEPARATORS = re.compile(r"\s[|｜]\s|[|｜].*[|｜]")
 _BYLINE = re.compile(r"^[■●▲◆□]?\s*\S{0,12}(记者|通讯员|特约撰稿|实习生)\s*[\u4e00-\u9fff]{2,4}(\s|$|[，,])")
-_DATE_ONLY = re.compile(
-    r"^\d{4}\s*[-/年.]\s*\d{1,2}\s*[-/月.]\s*\d{1,2}\s*日?(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
-)
+_DATE_ONLY = re.compile(rf"^{DATE}\s*日?(\s+\d{{1,2}}:\d{{2}}(:\d{{2}})?)?$")
 _PRINT_SOURCE = re.compile(r"^《\s*\S+\s*》\s*[(（].{0,20}\d{1,2}\s*版\s*[)）]$")
 _ISSUE = re.compile(r"第\s*\d+\s*期$")
 _STANDALONE_CREDIT = re.compile(r"^[(（]?\S{1,8}\s*摄[)）]?$|^[(（]?(图|摄影)\s*[/:：]\s*\S{1,12}[)）]?$")
@@ -78,6 +81,29 @@ def segment(text: str) -> list[Paragraph]:
     _mark_credited_captions(blocks)
     _mark_tail_captions(blocks)
     return [Paragraph(i, b.text, b.kind, b.runs, b.analysis()) for i, b in enumerate(blocks)]
+
+
+def published_date(paragraphs) -> "date | None":
+    """The date an article was published, from its first dated byline; None when it has none.
+
+    Only page furniture that carries the publication date is read: publication fields
+    (``发布时间:2022-05-27 17:03``, ``来源:凉山日报 2017-08-11``), print sources
+    (``《人民日报》(2020年12月14日 10 版)``) and date lines, all of kind ``byline``. Dates in the
+    body are what the article is about, not when it appeared, and are never taken.
+    """
+    from datetime import date
+
+    for p in paragraphs:
+        if p.kind != BYLINE:
+            continue
+        for match in _DATE.finditer(p.analysis_text):
+            year, month, day = (int(g) for g in match.groups())
+            if 1900 <= year <= 2100:
+                try:
+                    return date(year, month, day)
+                except ValueError:
+                    continue
+    return None
 
 
 class _Block:

@@ -11,7 +11,7 @@ from toolkit.cli._app import app
 from toolkit.errors import ToolkitError
 
 # Each module registers its commands on ``app``; none imports scikit-learn or jieba at import time.
-from toolkit.cli import classify, evaluate, experiments, labels, model, summarize, train  # noqa: E402,F401
+from toolkit.cli import classify, evaluate, experiments, labels, model, report, summarize, train  # noqa: E402,F401
 
 
 def _version(value: bool) -> None:

@@ -6,7 +6,8 @@ says how to see one result as
 - ``rows``: flat records with the fixed ``columns`` (csv, xlsx, parquet; and jsonl/json unless
   ``records`` is given), the same columns in the same order for every result;
 - ``records``: JSON-ready objects (json, jsonl) when they keep more structure than rows;
-- ``text``: a function writing the readable view to a stream (text), and ``markdown`` (md).
+- ``text``: a function writing the readable view to a stream (text), and ``markdown`` (md);
+- ``html``: a function returning one self-contained page for the result (``toolkit report``).
 
 Formats follow pandas' and Excel's conventions: CSV is UTF-8 with a BOM wherever it goes, cells
 that a spreadsheet would run as a formula (``= + - @``, tab, CR) are made inert with a leading
@@ -45,11 +46,20 @@ class ReportFormat(str, Enum):
     json = "json"
 
 
+class PageFormat(str, Enum):
+    """Formats of a command that writes one page (report): the page itself, or its data."""
+
+    html = "html"
+    json = "json"
+
+
 SUFFIXES = {
     ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx",
-    ".parquet": "parquet", ".txt": "text", ".md": "md",
+    ".parquet": "parquet", ".txt": "text", ".md": "md", ".html": "html", ".htm": "html",
 }
 BINARY = {"xlsx", "parquet"}
+#: Formats meant for a file, not a terminal (a page of markup is unreadable there).
+NOT_FOR_TERMINAL = BINARY | {"html"}
 EXTRAS = {"parquet": ("pyarrow", "parquet")}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -106,6 +116,7 @@ def emit(
     records: Callable[[Any], Iterable[dict]] | None = None,
     text: Callable[[Any, IO[str]], None] | None = None,
     markdown: Callable[[Any], str] | None = None,
+    html: Callable[[Any], str] | None = None,
     keep_if_empty: bool = False,
     counts: Callable[[Any], bool] | None = None,
 ) -> int:
@@ -120,9 +131,10 @@ def emit(
     name = fmt.value
     if name in EXTRAS:
         _require(*EXTRAS[name])
-    if name in BINARY:
+    if name in NOT_FOR_TERMINAL:
         if (output is None or str(output) == "-") and sys.stdout.isatty():
-            raise ToolkitError(f"--format {name} is binary: give -o FILE.{name} or redirect standard output")
+            what = "binary" if name in BINARY else "a page for a browser"
+            raise ToolkitError(f"--format {name} is {what}: give -o FILE.{name} or redirect standard output")
     count = 0
     with open_output(output, binary=name in BINARY) as stream:
         writer = _WRITERS[name](stream, columns, output is None or str(output) == "-")
@@ -132,6 +144,8 @@ def emit(
                 text(result, stream)
             elif name == "md":
                 stream.write(markdown(result))
+            elif name == "html":
+                stream.write(html(result))
             elif name in ("json", "jsonl"):
                 items = records(result) if records is not None else (rows(result) if rows is not None else [result])
                 writer.add(items)
@@ -278,7 +292,7 @@ class _Parquet(_Writer):
 
 
 _WRITERS = {
-    "text": _Writer, "md": _Writer, "json": _Json, "jsonl": _Jsonl, "csv": _Csv, "xlsx": _Xlsx, "parquet": _Parquet,
+    "text": _Writer, "md": _Writer, "html": _Writer, "json": _Json, "jsonl": _Jsonl, "csv": _Csv, "xlsx": _Xlsx, "parquet": _Parquet,
 }
 
 
