@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 
 def model_bigrams(model) -> frozenset[str] | None:
     """The character bigrams the model's character vectorizer knows; None if it has none."""
+    scorer = getattr(model, "scorer", None)
+    if scorer is not None:  # from the scorer's arrays: no scikit-learn pipeline is loaded for this
+        return scorer.char_bigrams()
     pipeline = getattr(model, "pipeline", None)
     features = getattr(getattr(pipeline, "named_steps", {}), "get", lambda _: None)("features")
     for name, vectorizer, _ in getattr(features, "transformers_", []):
