@@ -187,3 +187,34 @@ def classify_file(source: str, model: "ThemeModel | Predictor | str | Path") -> 
             warnings.simplefilter("ignore", ModelVersionWarning)
             model = cached_model(model)
     return classify_document(read_document(source), model)
+
+
+@dataclass
+class Coded:
+    """A coded document as a batch worker returns it: ``output`` is what will be written (already
+    serialised, when the caller gave a ``serialize``), with the notes and drift counts the parent
+    reports, so the parent copies strings instead of rebuilding result objects."""
+
+    path: str | None
+    doc: str
+    notes: list[str]
+    output: object
+    drift: tuple | None = None
+
+
+def code_file(source: str, model: "ThemeModel | Predictor | str | Path", serialize=None, drift: bool = True) -> Coded:
+    """:func:`classify_file`, then ``serialize(result)`` (when given) and the document's drift
+    counts (:meth:`toolkit.coding.drift.DriftMonitor.count`), in the worker."""
+    from toolkit.coding.drift import DriftMonitor, model_bigrams
+
+    if isinstance(model, (str, Path)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ModelVersionWarning)
+            model = cached_model(model)
+    from toolkit.reading import read_document
+
+    document = read_document(source)
+    result = classify_document(document, model)
+    analysis = [p.analysis_text for p in document.paragraphs]
+    counts = DriftMonitor(model_bigrams(model)).count(result, analysis) if drift else None
+    return Coded(result.path, result.doc, result.notes, serialize(result) if serialize else result, counts)
