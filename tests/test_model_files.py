@@ -24,7 +24,7 @@ runner = CliRunner()
 def shipped(tmp_path_factory, tmp_path, monkeypatch):
     """A stand-in for the shipped model (the real one is never written by tests)."""
     path = copy_model(shared_model(tmp_path_factory), tmp_path / "pkg" / "models" / "theme.skops")
-    monkeypatch.setattr(clf, "shipped_model_path", lambda: path)
+    monkeypatch.setattr("toolkit.model_files.shipped_model_path", lambda: path)
     monkeypatch.setenv("TOOLKIT_HOME", str(tmp_path / "home"))
     return path
 
@@ -86,11 +86,11 @@ def test_save_killed_between_card_and_model_recovers_on_load(model_path, tmp_pat
             raise KeyboardInterrupt  # the kill lands after the card was renamed into place
         return real_replace(src, dst)
 
-    monkeypatch.setattr(clf.os, "replace", killed)
+    monkeypatch.setattr(os, "replace", killed)
     old.card["created"] = "another run"  # a different card, so the pair really changes
     with pytest.raises(KeyboardInterrupt):
         clf.save_model(clf.ThemeModel(old.pipeline, dict(old.card)), target)
-    monkeypatch.setattr(clf.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     loaded = clf.load_model(target)  # the new card with the pending model: moved into place
     assert loaded.card["created"] == "another run"
     assert not clf.pending_path(target).exists()

@@ -35,8 +35,13 @@ def remove_glosses(text: str) -> str:
 _WIDE_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
 
 
+_WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％]")
+
+
 def normalize_width(text: str) -> str:
     """ASCII digits and letters; a full-width point between digits and ％ follow, so 5.5% is one form."""
+    if not _WIDE.search(text):  # most lines have none: one scan instead of a translate and two passes
+        return text
     return _WIDE_DECIMAL.sub(".", text.translate(_WIDTH)).replace("％", "%")
 
 
@@ -89,6 +94,10 @@ _PUNCT_FORMS = str.maketrans({",": "，", ";": "；", ":": "：", "!": "！", "?
                               "「": "“", "」": "”", "『": "‘", "』": "’"})
 
 
+_PUNCT_FORM_CHARS = re.compile("[,;:!?()「」『』]")
+
+
 def analysis_form(text: str) -> str:
     """The form features are computed on: Simplified script, one form of each punctuation mark."""
-    return to_simplified(text).translate(_PUNCT_FORMS)
+    text = to_simplified(text)
+    return text.translate(_PUNCT_FORMS) if _PUNCT_FORM_CHARS.search(text) else text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import glob
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -216,14 +217,12 @@ MIN_CHINESE_SHARE = 0.5
 
 def chinese_share(text: str) -> float:
     """Chinese characters among the letters of ``text`` (1.0 when it has no letters at all)."""
-    han = letters = 0
-    for ch in text[:200_000]:
-        if ch.isalpha():
-            letters += 1
-            code = ord(ch)
-            if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F:
-                han += 1
-    return han / letters if letters else 1.0
+    sample = text[:200_000]
+    letters = sum(map(str.isalpha, sample))  # every Chinese character is a letter
+    return len(_CHINESE.findall(sample)) / letters if letters else 1.0
+
+
+_CHINESE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 def document_from_text(text: str, name: str = "<text>"):

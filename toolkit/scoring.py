@@ -40,6 +40,8 @@ _SPACES = re.compile(r"\s\s+")
 _CHAR_BITS = 21  # every code point + 1 fits in 21 bits; three of them in an int64
 #: The word vectorizer's token pattern: :func:`prepare` has already split the words.
 WORD_TOKEN_PATTERN = r"(?u)\S+"
+#: Written into the scorer's ``.npz`` (see :meth:`FastScorer.to_arrays`).
+SCORER_FORMAT = "toolkit-fast-scorer/1"
 
 
 def analysis_texts(texts: Iterable[str]) -> list[str]:
@@ -229,6 +231,63 @@ class FastScorer:
         if not parts:
             return None
         return cls(parts, np.asarray(classifier.coef_), np.asarray(classifier.intercept_), len(classifier.classes_) == 2)
+
+    def to_arrays(self, classes: Sequence[str]) -> dict:
+        """Plain numpy arrays (numbers and fixed-width text only), for ``np.savez`` and
+        ``np.load(allow_pickle=False)``: the scorer and its labels, nothing that could run code."""
+        import numpy as np
+
+        arrays = {"format": np.array(SCORER_FORMAT), "classes": np.array(list(classes), dtype=str),
+                  "coef": self.coef, "intercept": self.intercept, "binary": np.array(self.binary),
+                  "parts": np.array(len(self.parts))}
+        for i, (column, lookup, weight) in enumerate(self.parts):
+            words = b"" if lookup.token_ids is None else "\n".join(lookup.token_ids).encode("utf-8")
+            arrays.update({
+                f"p{i}_meta": np.array([column, *lookup.ngram_range, lookup.base, lookup.token_ids is not None,
+                                        lookup.sublinear_tf], dtype=np.int64),
+                f"p{i}_weight": np.array(weight), f"p{i}_norm": np.array(lookup.norm or ""),
+                f"p{i}_dtype": np.array(np.dtype(lookup.dtype).str), f"p{i}_codes": lookup.codes,
+                f"p{i}_columns": lookup.columns, f"p{i}_idf": lookup.idf,
+                f"p{i}_words": np.frombuffer(words, dtype=np.uint8),
+            })
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays) -> tuple["FastScorer", list[str]]:
+        """The scorer and its labels from :meth:`to_arrays`' arrays (an ``np.load`` of the file)."""
+        import numpy as np
+
+        if str(arrays["format"]) != SCORER_FORMAT:
+            raise ValueError(f"not a {SCORER_FORMAT} file")
+        parts = []
+        for i in range(int(arrays["parts"])):
+            column, low, high, base, has_words, sublinear = (int(v) for v in arrays[f"p{i}_meta"])
+            token_ids = None
+            if has_words:
+                words = arrays[f"p{i}_words"].tobytes().decode("utf-8").split("\n")
+                token_ids = {w: n for n, w in enumerate(words, start=1)}
+            norm = str(arrays[f"p{i}_norm"]) or None
+            lookup = NgramLookup((low, high), arrays[f"p{i}_codes"], arrays[f"p{i}_columns"], token_ids, base,
+                                 arrays[f"p{i}_idf"], np.dtype(str(arrays[f"p{i}_dtype"])), bool(sublinear), norm)
+            parts.append((column, lookup, float(arrays[f"p{i}_weight"])))
+        scorer = cls(parts, arrays["coef"], arrays["intercept"], bool(arrays["binary"]))
+        return scorer, [str(c) for c in arrays["classes"]]
+
+    def columns_read(self) -> int:
+        """How many of :func:`prepare`'s columns the scorer reads (3 with the lexicon tags)."""
+        return 1 + max(column for column, _, _ in self.parts)
+
+    def char_bigrams(self) -> frozenset[str] | None:
+        """The character bigrams of the character n-gram vocabulary (None without one)."""
+        import numpy as np
+
+        for _, lookup, _ in self.parts:
+            if lookup.token_ids is None:
+                codes = lookup.codes[lookup.codes >= lookup.base]
+                codes = codes[codes < lookup.base * lookup.base]
+                first, second = np.divmod(codes, lookup.base)
+                return frozenset(map("".join, zip(map(chr, (first - 1).tolist()), map(chr, (second - 1).tolist()))))
+        return None
 
     def features(self, X):
         import scipy.sparse as sp

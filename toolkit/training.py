@@ -24,6 +24,7 @@ from toolkit.classifier import (
     prepared_texts,
     previous_path,
     save_model,
+    scorer_path,
     update_card,
 )
 from toolkit.errors import ToolkitError
@@ -206,7 +207,7 @@ def train_model(
     model = fit(labels, config, X)
     model.card["evaluation"] = evaluation.metrics
     previous = _saved_files(model_path)
-    kept = previous_path(model_path) if None not in previous[model_path] else None
+    kept = previous_path(model_path) if None not in previous[model_path][:2] else None
     model = save_model(model, model_path)
     duration = time.perf_counter() - started
     run_dir = None
@@ -278,22 +279,22 @@ def _check_experiments_dir(root: Path) -> None:
         raise ToolkitError(f"{root}: cannot create the experiments directory ({exc.strerror or exc})") from None
 
 
-def _saved_files(model_path: Path) -> dict[Path, tuple[bytes | None, bytes | None]]:
+def _saved_files(model_path: Path) -> dict[Path, tuple[bytes | None, ...]]:
     """The model and card, and the kept previous ones, as they are now (a few MB at most), to put
     back if the run fails."""
     files = {}
     for path in (model_path, previous_path(model_path)):
-        card = card_path(path)
-        files[path] = (path.read_bytes() if path.is_file() else None, card.read_bytes() if card.is_file() else None)
+        files[path] = tuple(f.read_bytes() if f.is_file() else None for f in (path, card_path(path), scorer_path(path)))
     return files
 
 
-def _restore_files(files: dict[Path, tuple[bytes | None, bytes | None]]) -> None:
+def _restore_files(files: dict[Path, tuple[bytes | None, ...]]) -> None:
     from toolkit.classifier import write_model_files
 
-    for path, (model_data, card_data) in files.items():
+    for path, (model_data, card_data, scorer_data) in files.items():
         if model_data is not None and card_data is not None:
-            write_model_files(path, model_data, card_data.decode("utf-8"))
+            write_model_files(path, model_data, card_data.decode("utf-8"), scorer_data)
         else:
             card_path(path).unlink(missing_ok=True)
+            scorer_path(path).unlink(missing_ok=True)
             path.unlink(missing_ok=True)

@@ -66,65 +66,36 @@ def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:
 
 
 def expand_sources(paths: list[str]) -> tuple[list[str], int]:
-    """Sources to read, and how many specs or paths already failed (they were reported: a spec
-    matching nothing, a folder that cannot be listed, a broken link)."""
-    from toolkit.errors import InputError
-    from toolkit.reading import iter_sources
+    """Sources to read, and how many specs or paths already failed (reported here, one line each:
+    a spec matching nothing, a folder that cannot be listed, a broken link)."""
+    from toolkit.batch import expand_sources as expand
 
-    sources: list[str] = []
-    failed = 0
-
-    def skipped(path: str, problem: str) -> None:
-        nonlocal failed
-        error(f"{path}: {problem}")
-        failed += 1
-
-    for spec in paths:
-        try:
-            sources.extend(iter_sources([spec], on_problem=skipped))
-        except InputError as exc:
-            error(str(exc))
-            failed += 1
-    return sources, failed
+    sources, problems = expand(paths)
+    for problem in problems:
+        error(problem)
+    return sources, len(problems)
 
 
 class Batch:
-    """Apply ``work`` to each source and yield results in input order, reporting failures.
-
-    A file that cannot be read is reported on one line and the batch goes on (``failed`` counts
-    them); notes a result carries (replaced bytes, not Chinese) become warning lines. Results come
-    as they are ready (with ``jobs > 1`` via joblib's generator output), so memory stays flat.
-    ``batch_size="auto"`` lets joblib grow batches when each file takes milliseconds (classify).
-    """
+    """:func:`toolkit.batch.run` over the sources, with a progress bar and the CLI's lines: a file
+    that cannot be read is reported on one line and the batch goes on (``failed`` counts them);
+    notes a result carries (replaced bytes, not Chinese) become warning lines."""
 
     def __init__(self, paths: list[str], work: Callable[[str], T], label: str = "working", jobs: int = 1,
-                 batch_size: int | str = 4):
+                 scheduler: str | None = None, **settings):
         self.sources, self.failed = expand_sources(paths)
-        self.work, self.label, self.jobs, self.batch_size = work, label, jobs, batch_size
+        self.work, self.label, self.jobs, self.scheduler, self.settings = work, label, jobs, scheduler, settings
 
     def __iter__(self) -> Iterator[T]:
-        from toolkit.errors import InputError
+        from toolkit.batch import run
 
-        work = self.work
-
-        def safe(source: str):
-            try:
-                return work(source), None
-            except InputError as exc:
-                return None, str(exc)
-
-        if self.jobs == 1 or len(self.sources) <= 1:
-            results = (safe(s) for s in self.sources)
-        else:
-            from joblib import Parallel, delayed
-
-            results = Parallel(n_jobs=self.jobs, return_as="generator", batch_size=self.batch_size)(
-                delayed(safe)(s) for s in self.sources)
-        for result, problem in progress(results, len(self.sources), self.label):
-            if problem is not None:
-                error(problem)
+        outcomes = run(self.work, self.sources, jobs=self.jobs, scheduler=self.scheduler, **self.settings)
+        for outcome in progress(outcomes, len(self.sources), self.label):
+            if outcome.error is not None:
+                error(outcome.error)
                 self.failed += 1
                 continue
+            result = outcome.value
             for note in getattr(result, "notes", None) or ():
                 warn(f"{getattr(result, 'path', None) or getattr(result, 'doc', '?')}: {note}")
             yield result

@@ -35,33 +35,37 @@ def classify(
     fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Output format (default: from --output's extension, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here (complete or not at all; a FIFO or device in place) instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Articles classified in parallel (processes)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Articles classified in parallel (processes; with --scheduler local, Dask workers)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' for a LocalCluster of --jobs workers (pip install 'toolkit[dask]'). Output as a local run's."),
 ) -> None:
     import functools
 
-    from toolkit.classifier import cached_model, classify_file, default_model_path, record_columns
-    from toolkit.cli.render import ReportFormat, check_output, choose_format, emit, nothing_written
+    from toolkit.classifier import cached_model, default_model_path, record_columns
+    from toolkit.cli.render import check_output, choose_format, emit, nothing_written, serialize
     from toolkit.cli.render.classify import write_table
     from toolkit.coding.drift import DriftMonitor
+    from toolkit.results import DocumentResult, code_file
 
     fmt = choose_format(fmt, output, TableFormat)
     with warnings_as_lines():
         loaded = cached_model(model if model is not None else default_model_path())  # fail once, before the batch
-    # Workers get the scikit-learn-free predictor, so they start in a fraction of a second.
-    work = functools.partial(classify_file, model=loaded if jobs == 1 else loaded.portable())
-    # Files take milliseconds each: joblib's adaptive batches keep both cores busy.
-    batch = Batch(paths, work, label="classifying", jobs=jobs, batch_size="auto")
+    columns = record_columns(loaded.classes, level.value)
+    rows = functools.partial(DocumentResult.rows, level=level.value)
+    # Workers load the model from its path once each, code, and send back the lines to write.
+    shaped = None if fmt.value == "text" else functools.partial(serialize, fmt=fmt.value, rows=rows, columns=columns)
+    parallel = jobs > 1 or scheduler is not None
+    work = functools.partial(code_file, model=loaded.portable() if parallel else loaded, serialize=shaped)
+    batch = Batch(paths, work, label="classifying", jobs=jobs, scheduler=scheduler)
     check_output(output, [*batch.sources, str(loaded.path)], force=force)
     monitor = DriftMonitor.for_model(loaded)  # one warning per run if the corpus looks unfamiliar
 
     def watched():
-        for result in batch:
-            monitor.update(result)
-            yield result
+        for coded in batch:
+            monitor.add(coded.drift)
+            yield coded.output
 
     try:
-        emit(watched(), fmt, output, rows=lambda r: r.rows(level.value), columns=record_columns(loaded.classes, level.value),
-             text=write_table)
+        emit(watched(), fmt, output, rows=rows, columns=columns, text=write_table)
     except Exception as exc:
         if not nothing_written(exc):
             raise

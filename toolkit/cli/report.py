@@ -50,7 +50,7 @@ def report(
     with warnings_as_lines():
         loaded = cached_model(model if model is not None else default_model_path())
     work = functools.partial(report_file, model=loaded if jobs == 1 else loaded.portable())
-    batch = Batch(paths, work, label="reporting", jobs=jobs, batch_size="auto")
+    batch = Batch(paths, work, label="reporting", jobs=jobs)
     check_output(output, [*batch.sources, str(loaded.path)], force=force)
     documents = list(batch)
     name = "shipped" if model is None else str(model)

@@ -49,7 +49,7 @@ def summarize(
 
     fmt = choose_format(fmt, output, TableFormat)
     batch = Batch(paths, partial(summarize_file, sentences=sentences, ratio=ratio, keywords=keywords),
-                  label="summarising", jobs=jobs)
+                  label="summarising", jobs=jobs, chunk_bytes=20_000, min_pool_bytes=0)  # seconds per article
     check_output(output, batch.sources, force=force)
 
     def summaries():

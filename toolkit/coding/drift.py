@@ -20,17 +20,27 @@ in other languages and on other subjects (well outside); they warn, they decide 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
 def model_bigrams(model) -> frozenset[str] | None:
     """The character bigrams the model's character vectorizer knows; None if it has none."""
+    scorer = getattr(model, "scorer", None)
+    if hasattr(scorer, "char_bigrams"):  # from the scorer's arrays: no scikit-learn pipeline is loaded
+        if not hasattr(scorer, "_bigrams"):
+            scorer._bigrams = scorer.char_bigrams()  # once per loaded model (batch workers code many files)
+        return scorer._bigrams
     pipeline = getattr(model, "pipeline", None)
     features = getattr(getattr(pipeline, "named_steps", {}), "get", lambda _: None)("features")
     for name, vectorizer, _ in getattr(features, "transformers_", []):
         if getattr(vectorizer, "analyzer", None) == "char" and hasattr(vectorizer, "vocabulary_"):
             return frozenset(t for t in vectorizer.vocabulary_ if len(t) == 2)
     return None
+
+
+_CODES: dict[int, tuple] = {}  # id(bigrams) -> (bigrams, their sorted codes)
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def _is_han(ch: str) -> bool:
@@ -63,26 +73,66 @@ class DriftMonitor:
 
     def update(self, result) -> "DriftMonitor":
         """Count one coded document (a :class:`~toolkit.classifier.DocumentResult`)."""
+        return self.add(self.count(result))
+
+    def count(self, result, analysis: list[str] | None = None) -> tuple:
+        """One document's counts, for :meth:`add`: a batch worker counts, the parent adds, in
+        input order, so a parallel run warns exactly as a serial one. ``analysis``: the
+        paragraphs' analysis forms when the caller has them (else converted again here)."""
+        import numpy as np
+
         from toolkit.cleaning import analysis_form
 
-        for p in result.paragraphs:
+        letters_total = foreign = paragraphs = low = 0
+        pairs_per_paragraph = []
+        codes = self._bigram_codes()
+        for i, p in enumerate(result.paragraphs):
             if p.boilerplate is not None:
                 continue
-            letters = [ch for ch in p.text if ch.isalpha()]
-            han = sum(map(_is_han, letters))
-            self.letters_ += len(letters)
-            self.foreign_letters_ += len(letters) - han
-            if han < 0.5 * len(letters) or not letters:
+            letters = sum(map(str.isalpha, p.text))
+            han = len(_HAN.findall(p.text))
+            letters_total += letters
+            foreign += letters - han
+            if han < 0.5 * letters or not letters:
                 continue
-            self.paragraphs_ += 1
+            paragraphs += 1
             if p.confidence < self.low:
-                self.low_confidence_ += 1
-            if self.bigrams is not None and self.sampled_ < self.vocabulary_sample:
-                self.sampled_ += 1
-                text = analysis_form(p.text)
-                pairs = [text[i:i + 2] for i in range(len(text) - 1) if _is_han(text[i]) and _is_han(text[i + 1])]
-                self.bigrams_seen_ += len(pairs)
-                self.bigrams_unknown_ += sum(pair not in self.bigrams for pair in pairs)
+                low += 1
+            if codes is not None and len(pairs_per_paragraph) < self.vocabulary_sample:
+                text = analysis[i] if analysis is not None else analysis_form(p.text)
+                points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+                is_han = ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
+                both = is_han[:-1] & is_han[1:]
+                pairs = (points[:-1][both] << 21) | points[1:][both]
+                known = np.searchsorted(codes, pairs)
+                known[known == len(codes)] = 0
+                found = int(np.count_nonzero(codes[known] == pairs)) if len(codes) else 0
+                pairs_per_paragraph.append((len(pairs), len(pairs) - found))
+        return letters_total, foreign, paragraphs, low, pairs_per_paragraph
+
+    def _bigram_codes(self):
+        """:attr:`bigrams` as a sorted array of ``first << 21 | second`` code points, built once."""
+        import numpy as np
+
+        if self.bigrams is None:
+            return None
+        cached = _CODES.get(id(self.bigrams))
+        if cached is None or cached[0] is not self.bigrams:  # once per model per process, not per monitor
+            codes = np.sort(np.array([(ord(b[0]) << 21) | ord(b[1]) for b in self.bigrams], dtype=np.int64))
+            cached = _CODES[id(self.bigrams)] = (self.bigrams, codes)
+        return cached[1]
+
+    def add(self, counts: tuple) -> "DriftMonitor":
+        """Add one document's :meth:`count`."""
+        letters, foreign, paragraphs, low, pairs = counts
+        self.letters_ += letters
+        self.foreign_letters_ += foreign
+        self.paragraphs_ += paragraphs
+        self.low_confidence_ += low
+        for seen, unknown in pairs[: max(0, self.vocabulary_sample - self.sampled_)]:
+            self.sampled_ += 1
+            self.bigrams_seen_ += seen
+            self.bigrams_unknown_ += unknown
         return self
 
     def signs(self) -> list[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Sequence
@@ -140,7 +141,12 @@ def emit(
         writer = _WRITERS[name](stream, columns, output is None or str(output) == "-")
         for result in results:
             count += 1 if counts is None or counts(result) else 0
-            if name == "text":
+            if isinstance(result, Serialized):  # a batch worker already wrote it (see serialize)
+                if result.text is not None:
+                    stream.write(result.text)
+                else:
+                    writer.add(result.rows)
+            elif name == "text":
                 text(result, stream)
             elif name == "md":
                 stream.write(markdown(result))
@@ -157,6 +163,34 @@ def emit(
             raise _Nothing()
         writer.close()
     return count
+
+
+@dataclass
+class Serialized:
+    """One result already in the output format, made by :func:`serialize` in a batch worker:
+    ``text`` for csv and jsonl (exactly what :func:`emit` would write), else its ``rows``."""
+
+    text: str | None = None
+    rows: list[dict] | None = None
+
+
+def serialize(result: Any, fmt: str, rows: Callable[[Any], list[dict]], columns: Columns) -> Serialized:
+    """``result`` as :func:`emit` writes it in ``fmt`` with ``rows``/``columns`` (no ``records``,
+    ``text`` or ``markdown`` views): a picklable step for batch workers (``functools.partial``)."""
+    items = rows(result)
+    if fmt == "jsonl":
+        return Serialized("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items))
+    if fmt == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        names = [name for name, _ in columns]
+        for item in items:
+            writer.writerow([_csv_cell(item.get(name)) for name in names])
+        return Serialized(buffer.getvalue())
+    return Serialized(rows=items)
 
 
 class _Nothing(Exception):
