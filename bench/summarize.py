@@ -58,7 +58,8 @@ def main() -> None:
 
     jieba.setLogLevel(logging.WARNING)
     from toolkit.reading import document_from_text, read_document
-    from toolkit.summarizer import TextRankSummarizer, analyse, summarize_document
+    from toolkit.summaries import TextRankSummarizer, summarize_document
+    from toolkit.summaries.units import analyse
 
     print(f"textrank4zh {getattr(textrank4zh, '__version__', '0.3')} on networkx {nx.__version__} (patched from_numpy_matrix) vs toolkit TextRank")
     tr_sentences = TextRank4Sentence(delimiters=["\n"])  # one candidate unit per line

@@ -45,7 +45,7 @@ def summarize(
 
     from toolkit.cli.render import check_output, choose_format, emit, nothing_written
     from toolkit.cli.render import summary as render
-    from toolkit.summarizer import summarize_file
+    from toolkit.summaries import summarize_file
 
     fmt = choose_format(fmt, output, TableFormat)
     batch = Batch(paths, partial(summarize_file, sentences=sentences, ratio=ratio, keywords=keywords),
