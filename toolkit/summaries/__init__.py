@@ -32,13 +32,15 @@ from __future__ import annotations
 from toolkit.document import Document
 from toolkit.summaries.base import DEFAULT_KEYWORDS, DEFAULT_SENTENCES, Summarizer
 from toolkit.summaries.lead import LeadSummarizer
+from toolkit.summaries.newsrank import NewsRankSummarizer
 from toolkit.summaries.textrank import TextRankSummarizer
 from toolkit.summaries.types import Keyword, ScoredSentence, Summary
 
 __all__ = ["summarize_document", "summarize_text", "summarize_file", "Summary", "ScoredSentence", "Keyword",
-           "Summarizer", "TextRankSummarizer", "LeadSummarizer", "SUMMARIZERS", "DEFAULT_SENTENCES", "DEFAULT_KEYWORDS"]
+           "Summarizer", "NewsRankSummarizer", "TextRankSummarizer", "LeadSummarizer", "SUMMARIZERS", "DEFAULT_SENTENCES", "DEFAULT_KEYWORDS"]
 
-SUMMARIZERS = {"textrank": TextRankSummarizer, "lead": LeadSummarizer}
+SUMMARIZERS = {"newsrank": NewsRankSummarizer, "textrank": TextRankSummarizer, "lead": LeadSummarizer}
+DEFAULT_METHOD = "newsrank"
 
 
 def summarize_document(
@@ -46,14 +48,15 @@ def summarize_document(
     sentences: int | None = None,
     ratio: float | None = None,
     keywords: int = DEFAULT_KEYWORDS,
-    method: str = "textrank",
+    method: str | None = None,
+    chars: int | None = None,
 ) -> Summary:
     """Summary of an already read :class:`~toolkit.document.Document` (3 sentences, 10 keywords)."""
     try:
-        summarizer = SUMMARIZERS[method]()
+        summarizer = SUMMARIZERS[method or DEFAULT_METHOD]()
     except KeyError:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(SUMMARIZERS)}") from None
-    return summarizer.summarize(document, sentences=sentences, ratio=ratio, keywords=keywords)
+    return summarizer.summarize(document, sentences=sentences, ratio=ratio, keywords=keywords, chars=chars)
 
 
 def summarize_text(
@@ -62,12 +65,13 @@ def summarize_text(
     ratio: float | None = None,
     keywords: int = DEFAULT_KEYWORDS,
     name: str = "<text>",
-    method: str = "textrank",
+    method: str | None = None,
+    chars: int | None = None,
 ) -> Summary:
     """Summary of an article held in a string, segmented as a file would be."""
     from toolkit.reading import document_from_text
 
-    return summarize_document(document_from_text(text, name=name), sentences, ratio, keywords, method)
+    return summarize_document(document_from_text(text, name=name), sentences, ratio, keywords, method, chars)
 
 
 def summarize_file(source: str, **options) -> Summary:

@@ -56,13 +56,19 @@ class Summarizer(ABC):
         sentences: int | None = None,
         ratio: float | None = None,
         keywords: int = DEFAULT_KEYWORDS,
+        chars: int | None = None,
     ) -> Summary:
         """Summarise ``document``: ``sentences`` units, or ``ceil(ratio * candidates)``.
 
-        Asking for more than there are gives every candidate that is not a near duplicate of a
-        better one.
+        ``chars`` is a length budget in characters of quoted text: units are taken best first as
+        long as they fit (one that does not is passed over for a shorter one further down), and
+        the best unit is always taken even when it alone is longer. With ``chars`` and no
+        ``sentences`` or ``ratio`` the budget alone decides how many. Asking for more than there
+        are gives every candidate that is not a near duplicate of a better one.
         """
-        count = _requested(sentences, ratio)
+        if chars is not None and chars < 1:
+            raise ValueError("chars must be 1 or more")
+        count = _requested(sentences, ratio, budget=chars is not None)
         if keywords < 0:
             raise ValueError("keywords must be 0 or more")
         analysis = analyse(document, engine=self.engine)
@@ -80,7 +86,7 @@ class Summarizer(ABC):
         scores = np.asarray(self.rate_sentences(candidates, matrix), dtype=float)
         relative = scores * len(candidates) / scores.sum() if scores.sum() > 0 else np.ones(len(candidates))
         wanted = count(len(candidates))
-        chosen = self._select(candidates, scores, wanted, matrix)
+        chosen = self._select(candidates, scores, wanted, matrix, chars)
         ranks = {i: r for r, i in enumerate(chosen, 1)}
         summary.sentences = [
             ScoredSentence(
@@ -97,7 +103,7 @@ class Summarizer(ABC):
         ]
         return summary
 
-    def _select(self, candidates: Sequence[Unit], scores, wanted: int, matrix: "TermMatrix") -> list[int]:
+    def _select(self, candidates: Sequence[Unit], scores, wanted: int, matrix: "TermMatrix", chars: int | None = None) -> list[int]:
         """Best first, ties to the earlier unit; skip one that repeats a chosen unit.
 
         Overlaps are looked up through the words' unit lists (one sparse column of ``B @ B.T``
@@ -110,15 +116,19 @@ class Summarizer(ABC):
         is_chosen = np.zeros(n, dtype=bool)
         chosen: list[int] = []
         texts: set[str] = set()
+        left = chars if chars is not None else math.inf
         for i in order:
-            if len(chosen) >= wanted:
+            if len(chosen) >= wanted or left <= 0:
                 break
             text = candidates[i].text
+            if chosen and len(text) > left:
+                continue
             if text in texts or (chosen and self._repeats(matrix, is_chosen, i)):
                 continue
             chosen.append(int(i))
             is_chosen[i] = True
             texts.add(text)
+            left -= len(text)
         return chosen
 
     def _repeats(self, matrix: "TermMatrix", is_chosen, i: int) -> bool:
@@ -141,9 +151,11 @@ class Summarizer(ABC):
         return bool((same | contained).any())
 
 
-def _requested(sentences: int | None, ratio: float | None):
+def _requested(sentences: int | None, ratio: float | None, budget: bool = False):
     if sentences is not None and ratio is not None:
         raise ValueError("give either sentences or ratio, not both")
+    if budget and sentences is None and ratio is None:
+        return lambda n: n
     if ratio is not None:
         if not 0 < ratio <= 1:
             raise ValueError("ratio must be in (0, 1]")

@@ -93,13 +93,17 @@ def _length_kernel(lengths):
     return kernel
 
 
-def pagerank(graph, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 100):
+def pagerank(graph, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 100, personalization=None):
     """PageRank of a symmetric weighted graph by power iteration, as networkx computes it.
 
     ``graph`` is anything with ``shape`` and ``graph @ vector`` (a scipy sparse matrix, a
     :class:`SentenceGraph`). Rows are normalised by their weight; a node without edges spreads
     its rank evenly; iteration stops when the L1 change is below ``n * tol`` (networkx's test,
     so the scores match textrank4zh's). Deterministic: no randomness, fixed summation order.
+
+    ``personalization`` (non-negative, one per node) is where the random surfer restarts and
+    where a dangling node sends its rank, as in networkx; uniform when None (plain PageRank).
+    Personalised, it is the biased walk of PositionRank (Florescu and Caragea 2017).
     """
     import numpy as np
 
@@ -110,11 +114,18 @@ def pagerank(graph, damping: float = 0.85, tol: float = 1e-6, max_iter: int = 10
     dangling = degree <= 1e-12
     inverse = np.zeros(n)
     inverse[~dangling] = 1.0 / degree[~dangling]
+    if personalization is None:
+        restart = np.full(n, 1.0 / n)
+    else:
+        restart = np.asarray(personalization, dtype=float)
+        if restart.shape != (n,) or (restart < 0).any() or restart.sum() <= 0:
+            raise ValueError("personalization needs one non-negative weight per node, not all zero")
+        restart = restart / restart.sum()
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         previous = x
         spread = np.asarray(graph @ (previous * inverse)).ravel()
-        x = damping * (spread + previous[dangling].sum() / n) + (1.0 - damping) / n
+        x = damping * (spread + previous[dangling].sum() * restart) + (1.0 - damping) * restart
         if np.abs(x - previous).sum() < n * tol:
             break
     return x
