@@ -14,8 +14,9 @@ from toolkit.cli.render import TableFormat
 # One line per paragraph: Typer keeps a docstring's line breaks, so a hard-wrapped docstring
 # shows ragged lines in any terminal narrower or wider than the source.
 HELP = (
-    "Summarise articles with NewsRank (TextRank with the lead as a prior; plain TextRank where the "
-    "lead is not central) or, with --method, plain TextRank or Lead-N.\n\n"
+    "Summarise articles with NewsRank.\n\n"
+    "NewsRank is TextRank with the lead as a prior (plain TextRank where the lead is not central); "
+    "--method textrank or lead gives plain TextRank or the first sentences.\n\n"
     "Per article: the most central body sentences, quoted verbatim in document order with their "
     "position (paragraph and sentence, from 0; a quotation of several sentences is quoted whole, "
     "with who said it) and score (1.0 = an average sentence), then the keywords and keyphrases "
