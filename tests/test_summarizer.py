@@ -181,7 +181,7 @@ def test_asking_for_more_sentences_than_there_are_gives_all_of_them(seed_docs, f
         doc = _doc(seed_docs, prefix)
         candidates = [(u.paragraph, u.first) for u in analyse(doc).candidates]
         summary = full_summaries[doc.name]
-        assert summary.candidates == len(candidates) > 40
+        assert summary.candidates == len(candidates) > 35
         assert [(s.paragraph, s.sentence) for s in summary.sentences] == candidates
     tiny = summarize_text("嘎查村发展集体经济。党支部领办合作社。牧民种植梭梭增收。", sentences=10)
     assert [s.text for s in tiny.sentences] == ["嘎查村发展集体经济。", "党支部领办合作社。", "牧民种植梭梭增收。"]

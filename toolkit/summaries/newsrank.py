@@ -13,7 +13,8 @@ NewsRank stays TextRank, the same similarity graph and PageRank, with three chan
 * **Redundancy control.** The shared near-duplicate check of :class:`Summarizer`, and a budget.
 
 Where position means nothing, the prior is dropped and the result is plain TextRank: when the
-lead is far from central (the first ``lead_units`` units score, under plain TextRank, below
+lead is far from central (the first ``lead_units`` units score, under PageRank on the graph
+without self-similarity, below
 ``fallback_below`` times the average unit), the document does not open with its point (a judgment's parties and court, a report's
 table of contents), and the prior would only pull the summary towards furniture. The constants
 were chosen on the news evaluation set (bench/summarize.py); see README, Summaries.
@@ -55,11 +56,13 @@ class NewsRankSummarizer(Summarizer):
 
         n = len(candidates)
         graph = SentenceGraph(matrix)
-        plain = pagerank(graph, damping=self.damping)
+        # Centrality for the fall-back test leaves out a unit's similarity with itself, so that a
+        # lead sharing no word with the rest counts as what it is: not central.
+        central = pagerank(SentenceGraph(matrix, self_loops=False), damping=self.damping)
         lead = min(self.lead_units, n)
-        self.fell_back = bool(n > lead and plain[:lead].mean() * n < self.fallback_below)
+        self.fell_back = bool(n > lead and central[:lead].mean() * n < self.fallback_below)
         if self.fell_back:
-            return plain
+            return pagerank(graph, damping=self.damping)
         prior = 1.0 / np.arange(1, n + 1) ** self.position_power
         scores = pagerank(graph, damping=self.damping, personalization=prior)
         lengths = np.array([max(len(u.text), 1) for u in candidates], dtype=float)

@@ -5,6 +5,7 @@ See the package docstring for the rules."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -16,12 +17,24 @@ from toolkit.patterns import CONTENT_CHAR as _CONTENT_CHAR
 from toolkit.patterns import HAN as _HAN
 from toolkit.patterns import LATIN_WORD as _LATIN_WORD
 from toolkit.patterns import OPENING_QUOTES as _OPENING
+from toolkit.patterns import EDITORIAL_NOTE, INLINE_HEADING, LIST_ITEM, META_SENTENCE
 from toolkit.patterns import QUOTE_MARKS as _QUOTE_MARKS
 
 #: Fewer Han/alphanumeric characters than this is a fragment (好。, 管理从“紧”。), not a sentence.
 MIN_SENTENCE_CHARS = 8
 #: An attribution longer than this is a sentence of its own, not a tag on a quote.
 MAX_ATTRIBUTION_CHARS = 40
+#: A short sentence repeated word for word in one article is a refrain, never quoted.
+MAX_REFRAIN_CHARS = 24
+
+
+def quotable_text(text: str) -> bool:
+    """False for what no editor would quote: list items (4、锅里加入…), a heading fused to its
+    list (…预防办法：1.窗户…), editorial notes (（原题为《…》）) and sentences about the text
+    itself (本文重点研究…)."""
+    text = text.strip()
+    return not (LIST_ITEM.match(text) or INLINE_HEADING.match(text) or EDITORIAL_NOTE.match(text)
+                or META_SENTENCE.match(text))
 #: A sentence that only says who spoke: it ends in a speech verb (说, 介绍, 透露, 告诉记者 …).
 _ATTRIBUTION = re.compile(
     r"(?:(?:说|說|讲|講|介绍|介紹|透露|表示|指出|坦言|强调|強調|感慨|感叹|感嘆|回忆|回憶|称|稱|表态|表態)(?:说|說|道)?"
@@ -125,9 +138,15 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
         for first, last, quotable in groups:
             members = sentences[first : last + 1]
             start, end = members[0].start, members[-1].end
-            candidate = quotable and not any(s.garbled for s in members) and _content_chars(text[start:end]) >= MIN_SENTENCE_CHARS
+            candidate = (quotable and not any(s.garbled for s in members)
+                         and _content_chars(text[start:end]) >= MIN_SENTENCE_CHARS and quotable_text(text[start:end]))
             terms = [t for s in members for t in by_position[(index, s.start)].terms] if candidate else []
             units.append(Unit(index, first, last, start, end, text[start:end], candidate, terms))
+    # A refrain (爸爸妈妈，你们知道吗？ closing every section) is rhetoric, not content.
+    repeated = Counter(u.text for u in units)
+    for u in units:
+        if u.candidate and repeated[u.text] > 1 and _content_chars(u.text) <= MAX_REFRAIN_CHARS:
+            u.candidate, u.terms = False, []
     return Analysis(document, tokenised, units, len(document.paragraphs), body)
 
 
@@ -154,6 +173,11 @@ def summary_units(sentences: Sequence[str]) -> list[tuple[int, int, bool]]:
                 break
             j += 1
         balanced = balanced and depth == 0
+        # ； ends a clause, not a statement: the clauses after it belong to the same unit.
+        while balanced and j + 1 < n and sentences[j].rstrip().endswith(("；", ";")):
+            j += 1
+            depth, ok = _quote_depth(sentences[j], 0)
+            balanced = ok and depth == 0
         if balanced and sentences[j].rstrip().endswith(tuple(_CLOSING)) and j + 1 < n and _is_attribution(sentences[j + 1]):
             j += 1
         quotable = balanced and not (i == j and _is_attribution(sentences[i]))
