@@ -1,6 +1,8 @@
 """Benchmark: toolkit's TextRank against textrank4zh 0.3 (speed, growth, agreement) and Lead-3.
 
-Run: ``pip install -e .[bench]`` then ``python bench/summarize.py``.
+Run: ``pip install -e .[bench]`` then ``python bench/summarize.py`` (speed, seeds), and
+``python bench/summarize.py news [--grid]`` for the news evaluation set (ROUGE against editors'
+headline blocks, rebuilt first with ``python bench/sumset/rebuild.py --sources DIR``).
 
 textrank4zh is the reference the design names. It no longer runs on networkx 3
 (``from_numpy_matrix`` was removed), so it is patched here, and only here, to use
@@ -58,7 +60,8 @@ def main() -> None:
 
     jieba.setLogLevel(logging.WARNING)
     from toolkit.reading import document_from_text, read_document
-    from toolkit.summarizer import TextRankSummarizer, analyse, summarize_document
+    from toolkit.summaries import TextRankSummarizer, summarize_document
+    from toolkit.summaries.units import analyse
 
     print(f"textrank4zh {getattr(textrank4zh, '__version__', '0.3')} on networkx {nx.__version__} (patched from_numpy_matrix) vs toolkit TextRank")
     tr_sentences = TextRank4Sentence(delimiters=["\n"])  # one candidate unit per line
@@ -243,5 +246,119 @@ def _lcs(a: list[str], b: list[str]) -> int:
     return previous[-1]
 
 
+# --------------------------------------------------------------------------------------------
+# The news evaluation set (bench/sumset): ROUGE against editors' headline blocks
+
+
+SUMSET = REPO / "bench" / "out" / "sumset"
+
+
+def load_sumset():
+    """(id, article text, reference) of every rebuilt pair; exits with a hint when none are."""
+    pairs = []
+    for path in sorted(SUMSET.glob("rmrb-*.summary.txt")):
+        article = path.with_name(path.name.replace(".summary.txt", ".txt"))
+        pairs.append((article.stem, article.read_text(encoding="utf-8"), path.read_text(encoding="utf-8").strip()))
+    if not pairs:
+        sys.exit(f"no pairs in {SUMSET}: run python bench/sumset/rebuild.py --sources DIR first")
+    return pairs
+
+
+def oracle(units: list[str], reference: str, top: int = TOP) -> list[int]:
+    """Greedy ROUGE-L oracle: add the unit that raises F1 most, up to ``top`` units, in order."""
+    chosen: list[int] = []
+    best = 0.0
+    while len(chosen) < top:
+        gains = [(rouge("".join(units[j] for j in sorted(chosen + [i])), reference)["L"]["f"], i)
+                 for i in range(len(units)) if i not in chosen]
+        if not gains:
+            break
+        score, i = max(gains, key=lambda g: (g[0], -g[1]))
+        if score <= best:
+            break
+        best = score
+        chosen.append(i)
+    return sorted(chosen)
+
+
+def paired_ci(a, b, rounds: int = 2000, seed: int = 0):
+    """Mean of a - b and its 95% percentile bootstrap interval over documents."""
+    import numpy as np
+
+    d = np.asarray(a) - np.asarray(b)
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, len(d), size=(rounds, len(d)))].mean(axis=1)
+    return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def news(grid: bool = False) -> None:
+    import numpy as np
+
+    from toolkit.reading import document_from_text
+    from toolkit.summaries import SUMMARIZERS, NewsRankSummarizer
+    from toolkit.summaries.units import analyse
+
+    pairs = load_sumset()
+    docs = [(pid, document_from_text(text, name=pid), ref) for pid, text, ref in pairs]
+    units = {pid: [u.text for u in analyse(doc).candidates] for pid, doc, _ in docs}
+    if grid:
+        print("== grid: NewsRank position_power x length_power, 3 units, mean ROUGE-L F1 and chars")
+        for pp in (0.0, 0.5, 1.0, 1.5, 2.0):
+            for lp in (0.0, 0.5, 1.0):
+                ranker = NewsRankSummarizer(position_power=pp, length_power=lp)
+                scores, chars = [], []
+                for pid, doc, ref in docs:
+                    text = "".join(s.text for s in ranker.summarize(doc, keywords=0).sentences)
+                    scores.append(rouge(text, ref)["L"]["f"])
+                    chars.append(len(_chars(text)))
+                print(f"  position {pp:.1f}  length {lp:.1f}   RL {np.mean(scores):.4f}   chars {np.mean(chars):6.1f}")
+        return
+    systems: dict[str, list[str]] = {name: [] for name in ("Lead-3", "TextRank-3", "textrank4zh-3", "NewsRank (default)", "oracle-3")}
+    fell_back = 0
+    tr4zh = None
+    try:
+        import networkx as nx
+        from textrank4zh import TextRank4Sentence
+
+        if not hasattr(nx, "from_numpy_matrix"):
+            nx.from_numpy_matrix = nx.from_numpy_array
+        tr4zh = TextRank4Sentence(delimiters=["\n"])
+    except ImportError:
+        systems.pop("textrank4zh-3")
+    default = SUMMARIZERS["newsrank"]()
+    for pid, doc, ref in docs:
+        systems["Lead-3"].append("".join(s.text for s in SUMMARIZERS["lead"]().summarize(doc, sentences=TOP, keywords=0).sentences))
+        systems["TextRank-3"].append("".join(s.text for s in SUMMARIZERS["textrank"]().summarize(doc, sentences=TOP, keywords=0).sentences))
+        systems["NewsRank (default)"].append("".join(s.text for s in default.summarize(doc, keywords=0).sentences))
+        fell_back += default.fell_back
+        if tr4zh is not None:
+            tr4zh.analyze("\n".join(units[pid]), source="no_stop_words")
+            picked = sorted(item.index for item in tr4zh.get_key_sentences(num=TOP))
+            systems["textrank4zh-3"].append("".join(units[pid][i] for i in picked))
+        systems["oracle-3"].append("".join(units[pid][i] for i in oracle(units[pid], ref)))
+    refs = [ref for _, _, ref in docs]
+    print(f"== news set: {len(docs)} People's Daily articles, reference = editors' headline block "
+          f"(mean {np.mean([len(_chars(r)) for r in refs]):.0f} chars); character ROUGE F1, 95% bootstrap CI of the paired difference with Lead-3")
+    print(f"NewsRank fell back to plain TextRank on {fell_back} of {len(docs)} articles")
+    table = {name: [rouge(h, r) for h, r in zip(hyps, refs)] for name, hyps in systems.items()}
+    lead_chars = np.mean([len(_chars(h)) for h in systems["Lead-3"]])
+    print(f"{'':<20}{'R1':>7}{'R2':>7}{'RL':>7}   {'RL - Lead-3 [95% CI]':<26}{'chars':>7}{'x Lead-3':>9}")
+    for name, scores in table.items():
+        means = [np.mean([s[k]["f"] for s in scores]) for k in ("1", "2", "L")]
+        if name == "Lead-3":
+            diff = "-"
+        else:
+            d, lo, hi = paired_ci([s["L"]["f"] for s in scores], [s["L"]["f"] for s in table["Lead-3"]])
+            diff = f"{d:+.4f} [{lo:+.4f}, {hi:+.4f}]"
+        chars = np.mean([len(_chars(h)) for h in systems[name]])
+        print(f"{name:<20}" + "".join(f"{m:>7.4f}" for m in means) + f"   {diff:<26}{chars:>7.0f}{chars / lead_chars:>9.2f}")
+    for k in ("1", "2"):
+        d, lo, hi = paired_ci([s[k]["f"] for s in table["NewsRank (default)"]], [s[k]["f"] for s in table["Lead-3"]])
+        print(f"NewsRank - Lead-3, ROUGE-{k}: {d:+.4f} [{lo:+.4f}, {hi:+.4f}]")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["news"]:
+        news(grid="--grid" in sys.argv)
+    else:
+        main()

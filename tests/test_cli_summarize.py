@@ -141,7 +141,7 @@ def test_help_reflows_and_shows_the_default_plainly():
     result = runner.invoke(app, ["summarize", "--help"], env={"COLUMNS": "72", "TERMINAL_WIDTH": "72"})
     assert result.exit_code == 0
     assert "(3)" not in result.stdout and "default 3" in result.stdout
-    described = re.search(r"Summarise articles with TextRank\.\s*\n(.*?)╭", result.stdout, re.S).group(1)
+    described = re.search(r"Summarise articles with NewsRank\.\s*\n(.*?)╭", result.stdout, re.S).group(1)
     lines = [line.strip() for line in described.splitlines()]
     for line, following in zip(lines, lines[1:]):
         if line and following:  # a line inside a paragraph is filled before the next begins

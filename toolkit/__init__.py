@@ -27,8 +27,8 @@ _LAZY = {
     "load_model": "toolkit.classifier",
     "classify_text": "toolkit.classifier",
     "classify_document": "toolkit.classifier",
-    "summarize_text": "toolkit.summarizer",
-    "summarize_document": "toolkit.summarizer",
+    "summarize_text": "toolkit.summaries",
+    "summarize_document": "toolkit.summaries",
     "classify_frame": "toolkit.frames",
     "classify_paths": "toolkit.frames",
 }

@@ -14,7 +14,9 @@ from toolkit.cli.render import TableFormat
 # One line per paragraph: Typer keeps a docstring's line breaks, so a hard-wrapped docstring
 # shows ragged lines in any terminal narrower or wider than the source.
 HELP = (
-    "Summarise articles with TextRank.\n\n"
+    "Summarise articles with NewsRank.\n\n"
+    "NewsRank is TextRank with the lead as a prior (plain TextRank where the lead is not central); "
+    "--method textrank or lead gives plain TextRank or the first sentences.\n\n"
     "Per article: the most central body sentences, quoted verbatim in document order with their "
     "position (paragraph and sentence, from 0; a quotation of several sentences is quoted whole, "
     "with who said it) and score (1.0 = an average sentence), then the keywords and keyphrases "
@@ -31,6 +33,8 @@ def summarize(
     paths: List[str] = typer.Argument(..., metavar="PATHS...", help="Articles: files, folders (*.txt, *.md, recursively), globs, or - for stdin."),
     sentences: Optional[int] = typer.Option(None, "--sentences", "-n", min=1, show_default=False, help="Sentences per abstract (default 3)."),
     ratio: Optional[float] = typer.Option(None, "--ratio", "-r", help="Instead of -n: this share of the candidate sentences, rounded up (0 < R <= 1)."),
+    chars: Optional[int] = typer.Option(None, "--chars", "-c", min=1, show_default=False, help="Length budget in characters of quoted text (alone, or as a limit beside -n/-r)."),
+    method: str = typer.Option("newsrank", "--method", "-m", help="newsrank, textrank or lead."),
     keywords: int = typer.Option(10, "--keywords", "-k", min=0, help="Keywords per article (0: none)."),
     fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Output format (default: from --output's extension, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to this file (complete or not at all; a FIFO or device in place) instead of stdout."),
@@ -41,14 +45,19 @@ def summarize(
         raise typer.BadParameter("give --sentences or --ratio, not both", param_hint="--ratio")
     if ratio is not None and not 0 < ratio <= 1:
         raise typer.BadParameter("must be more than 0 and at most 1", param_hint="--ratio")
+    from toolkit.summaries import SUMMARIZERS
+
+    if method not in SUMMARIZERS:
+        raise typer.BadParameter(f"{method!r} is not one of {', '.join(SUMMARIZERS)}", param_hint="--method")
     from functools import partial
 
     from toolkit.cli.render import check_output, choose_format, emit, nothing_written
     from toolkit.cli.render import summary as render
-    from toolkit.summarizer import summarize_file
+    from toolkit.summaries import summarize_file
 
     fmt = choose_format(fmt, output, TableFormat)
-    batch = Batch(paths, partial(summarize_file, sentences=sentences, ratio=ratio, keywords=keywords),
+    batch = Batch(paths, partial(summarize_file, sentences=sentences, ratio=ratio, keywords=keywords,
+                                  chars=chars, method=method),
                   label="summarising", jobs=jobs, chunk_bytes=20_000, min_pool_bytes=0)  # seconds per article
     check_output(output, batch.sources, force=force)
 

@@ -1,0 +1,26 @@
+"""Character classes and patterns shared by the modules that read Chinese text."""
+
+from __future__ import annotations
+
+import re
+
+#: Han characters (CJK unified ideographs, extension A, compatibility ideographs).
+HAN_CLASS = r"\u3400-\u9fff\uf900-\ufaff"
+HAN = re.compile(rf"[{HAN_CLASS}]")
+ALL_HAN = re.compile(rf"^[{HAN_CLASS}]+$")
+#: What counts as content in a sentence: Han characters, ASCII and full-width letters and digits.
+CONTENT_CHAR = re.compile(rf"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a{HAN_CLASS}]")
+LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z\-]+$")
+#: Quotation marks that open and close a quotation; 「」 is how Traditional reposts write “”.
+OPENING_QUOTES, CLOSING_QUOTES = "“「", "”」"
+QUOTE_MARKS = re.compile(r"[“”「」]")
+
+_NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+#: A list item: 4、锅里加入… / 2. 窗户… / （三）… / ①…
+LIST_ITEM = re.compile(rf"^\s*(?:{_NUMERAL}\s*[、.．]|[（(]{_NUMERAL}[)）]|[\u2460-\u2473])")
+#: A heading fused to its text: 常见跌落危险因素及预防办法：1.窗户…
+INLINE_HEADING = re.compile(rf"^[^，。！？；：,!?;:]{{2,24}}[：:]\s*(?:{_NUMERAL}\s*[、.．]|[（(]{_NUMERAL}[)）]|[\u2460-\u2473])")
+#: An editorial note in brackets: （原题为《…》） / （本文来源：…） / （记者 张三）
+EDITORIAL_NOTE = re.compile(r"^[（(](?:原题|原标题|本文|编者|来源|作者|记者|通讯员|责任编辑|编辑)[^）)]*[)）][。.]?$")
+#: A sentence about the text itself rather than its subject: 本文重点研究… / 笔者认为…
+META_SENTENCE = re.compile(r"^(?:本文|本研究|本章|本节|本报告|笔者)")
