@@ -84,20 +84,22 @@ class Fitter:
         self.fits = 0
 
     def fit(self, texts=(), labels=()):
-        from toolkit.classifier import build_pipeline, word_tokenizer
+        from toolkit.classifier import build_pipeline, uses_lexicon, word_tokenizer
         from toolkit.scoring import prepare
 
-        X = prepare(self.base_texts + list(texts), word_tokenizer(self.config["features"]))
+        f = self.config["features"]
+        X = prepare(self.base_texts + list(texts), word_tokenizer(f), uses_lexicon(f))
         y = self.base_labels + list(labels)
         w = np.r_[np.ones(len(self.base_texts)), np.full(len(texts), self.weight)]
         self.fits += 1
         return build_pipeline(self.config).fit(X, y, classifier__sample_weight=w)
 
     def predict_proba(self, pipeline, texts):
-        from toolkit.classifier import word_tokenizer
+        from toolkit.classifier import uses_lexicon, word_tokenizer
         from toolkit.scoring import prepare
 
-        return pipeline.predict_proba(prepare(list(texts), word_tokenizer(self.config["features"])))
+        f = self.config["features"]
+        return pipeline.predict_proba(prepare(list(texts), word_tokenizer(f), uses_lexicon(f)))
 
 
 def macro_f1(y_true, y_pred, labels) -> float:

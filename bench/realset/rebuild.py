@@ -8,7 +8,7 @@ bare mirror per repository, found under ``--sources DIR`` as ``DIR/<owner>+<name
 it was coded, segments it with the toolkit and checks every paragraph's SHA-256, then writes
 
     bench/out/realset/texts/<doc>.txt     the article as coded (title line first where it has one)
-    bench/out/realset/realset.csv         doc, outlet, genre, paragraph, sha256, label (no text)
+    bench/out/realset/realset.csv         doc, outlet, genre, paragraph, sha256, label, text
 
 ``bench/out/`` is ignored by git. ``bench/transfer.py`` reads them.
 
@@ -222,12 +222,12 @@ def main(argv=None) -> int:
             if p is None or hashlib.sha256(p.text.encode("utf-8")).hexdigest() != row["sha256"]:
                 raise SystemExit(f"{source['doc']}: paragraph {index} does not segment as it was coded")
             rows.append({"doc": source["doc"], "outlet": source["outlet"], "genre": source["genre"],
-                         "paragraph": index, "sha256": row["sha256"], "label": row["label"]})
+                         "paragraph": index, "sha256": row["sha256"], "label": row["label"], "text": p.text})
         (args.out / "texts" / f"{source['doc']}.txt").write_text(text, encoding="utf-8")
     with open(args.out / "realset.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(rows)  # with the text: bench/out/ never enters git
     print(f"{len(meta)} articles, {len(rows)} coded paragraphs, every hash checked -> {args.out}")
     return 0
 
