@@ -76,18 +76,28 @@ def parse_lexicon(text: str, source: str = LEXICON_FILE, prefix: str = "lex_") -
     return tags
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    """The shipped lexicon, built once per process."""
+def _build(tags: dict[str, str], sha256: str) -> Lexicon:
     import ahocorasick
 
+    automaton = ahocorasick.Automaton()
+    for term, tag in tags.items():
+        automaton.add_word(term, tag)
+    automaton.make_automaton()
+    return Lexicon(tags, sha256, automaton)
+
+
+def curated_lexicon() -> Lexicon:
+    """The hand-curated terms alone: what ``bench/knowledge/build_lexicon_auto.py`` starts from."""
+    data = resources.files("toolkit").joinpath("data", LEXICON_FILE).read_bytes()
+    return _build(parse_lexicon(data.decode("utf-8-sig")), hashlib.sha256(data).hexdigest())
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon (curated and corpus-found terms), built once per process."""
     files = resources.files("toolkit").joinpath("data")
     data = files.joinpath(LEXICON_FILE).read_bytes()
     auto = files.joinpath(AUTO_FILE).read_bytes()
     tags = parse_lexicon(auto.decode("utf-8-sig"), AUTO_FILE, prefix="lexauto_")
     tags.update(parse_lexicon(data.decode("utf-8-sig")))  # a curated term wins over a found one
-    automaton = ahocorasick.Automaton()
-    for term, tag in tags.items():
-        automaton.add_word(term, tag)
-    automaton.make_automaton()
-    return Lexicon(tags, hashlib.sha256(data + b"\0" + auto).hexdigest(), automaton)
+    return _build(tags, hashlib.sha256(data + b"\0" + auto).hexdigest())
