@@ -93,3 +93,43 @@ def test_segmented_documents_equal_the_reference(articles, monkeypatch):
         fast, plain = paragraphs.segment(text), reference_segment(text, monkeypatch)
         assert [(p.index, p.text, p.kind, p.garbled, p.analysis_text) for p in fast] == \
                [(p.index, p.text, p.kind, p.garbled, p.analysis_text) for p in plain]
+
+
+def test_json_lines_equal_json_dumps(seed_docs):
+    import json
+
+    from toolkit.classifier import classify_document
+    from toolkit.records import json_line, json_lines
+
+    records = [
+        {"s": "“引号”\"\\\n\t\u2028\x00é𠮷", "none": None, "t": True, "f": False, "i": -3, "big": 10**30,
+         "x": 0.1 + 0.2, "r": round(2 / 3, 4), "e": 1e-7, "nan": float("nan"), "inf": float("-inf"),
+         "nested": {"a": [1, 2.5, None, "字"]}, "list": ["p", 0.0]},
+        {1: "int key", "a": 1}, {},
+    ]
+    for doc in seed_docs.values():
+        result = classify_document(doc)
+        records += result.rows("paragraph") + result.rows("document")
+    for record in records:
+        assert json_line(record) == json.dumps(record, ensure_ascii=False) + "\n"
+    assert json_lines(records) == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+
+
+def test_analysis_form_and_chinese_share_equal_their_plain_forms(articles):
+    import re
+
+    from toolkit.cleaning import _PUNCT_FORMS, to_simplified
+    from toolkit.reading import chinese_share
+
+    chinese = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+    def plain_share(text):
+        sample = text[:200_000]
+        letters = sum(map(str.isalpha, sample))
+        return len(chinese.findall(sample)) / letters if letters else 1.0
+
+    odd = ["", "123 !?", "English only", "𠮷野家𫟼ⅷ②䷀", "a\ud800b 字", "「引號」(1):好!"]
+    for text in articles + odd:
+        assert chinese_share(text) == plain_share(text)
+        for line in text.split("\n") if "\ud800" not in text else ():  # OpenCC refuses lone surrogates
+            assert analysis_form(line) == to_simplified(line).translate(_PUNCT_FORMS)

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from toolkit.patterns import is_alpha
+
 
 def model_bigrams(model) -> frozenset[str] | None:
     """The character bigrams the model's character vectorizer knows; None if it has none."""
@@ -50,7 +52,7 @@ def _code_points(texts: list[str], separator: str = ""):
     import numpy as np
 
     joined = separator.join(texts)
-    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + len(separator)
     segment = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[: len(points)]
     return points, segment
@@ -58,23 +60,6 @@ def _code_points(texts: list[str], separator: str = ""):
 
 def _is_han_code(points):
     return ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
-
-
-_ALPHA: list = []  # str.isalpha of every code point of the Basic Multilingual Plane, built once
-
-
-def _is_alpha(points):
-    """``str.isalpha`` of each code point: a table for the BMP, Python for the rare others."""
-    import numpy as np
-
-    if not _ALPHA:
-        _ALPHA.append(np.fromiter((chr(c).isalpha() for c in range(0x10000)), dtype=bool, count=0x10000))
-    table = _ALPHA[0]
-    out = table[np.minimum(points, 0xFFFF)]
-    astral = np.flatnonzero(points > 0xFFFF)
-    if len(astral):
-        out[astral] = [chr(c).isalpha() for c in points[astral].tolist()]
-    return out
 
 
 def _pair_counts(forms: list[str], codes) -> list[tuple[int, int]]:
@@ -141,7 +126,7 @@ class DriftMonitor:
             return 0, 0, 0, 0, []
         texts = [result.paragraphs[i].text for i in kept]
         points, segment = _code_points(texts)
-        letters = np.bincount(segment, weights=_is_alpha(points), minlength=len(texts)).astype(np.int64)
+        letters = np.bincount(segment, weights=is_alpha(points), minlength=len(texts)).astype(np.int64)
         han = np.bincount(segment, weights=_is_han_code(points), minlength=len(texts)).astype(np.int64)
         chinese = (letters > 0) & ~(han < 0.5 * letters)
         chosen = np.flatnonzero(chinese)
