@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import logging
 import shutil
 import subprocess
@@ -88,7 +87,10 @@ def time_jieba(files: list[Path]) -> float:
 
 
 def jsonl_lines(result) -> str:
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in result.rows("paragraph"))
+    """What ``toolkit classify --format jsonl`` writes for one document."""
+    from toolkit.records import json_lines
+
+    return json_lines(result.rows("paragraph"))
 
 
 def time_warm(files: list[Path], model: Path, out: Path) -> float:

@@ -55,3 +55,53 @@ def test_classify_warns_once_per_run(tmp_path, repo_dir, seeds_dir):
     assert len(warnings) == 1 and "toolkit labels suggest" in warnings[0]
     quiet = runner.invoke(app, ["classify", str(seeds_dir), "--format", "jsonl", "--model", model])
     assert "warning:" not in quiet.stderr
+
+
+def _reference_count(monitor, result, analysis=None):
+    """The plain per-paragraph loop :meth:`DriftMonitor.count` must agree with, number for number."""
+    import re
+
+    import numpy as np
+
+    from toolkit.cleaning import analysis_form
+
+    han_re = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+    letters_total = foreign = paragraphs = low = 0
+    pairs_per_paragraph = []
+    codes = monitor._bigram_codes()
+    for i, p in enumerate(result.paragraphs):
+        if p.boilerplate is not None:
+            continue
+        letters = sum(map(str.isalpha, p.text))
+        han = len(han_re.findall(p.text))
+        letters_total += letters
+        foreign += letters - han
+        if han < 0.5 * letters or not letters:
+            continue
+        paragraphs += 1
+        if p.confidence < monitor.low:
+            low += 1
+        if codes is not None and len(pairs_per_paragraph) < monitor.vocabulary_sample:
+            text = analysis[i] if analysis is not None else analysis_form(p.text)
+            points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            is_han = ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
+            both = is_han[:-1] & is_han[1:]
+            pairs = (points[:-1][both] << 21) | points[1:][both]
+            known = np.searchsorted(codes, pairs)
+            known[known == len(codes)] = 0
+            found = int(np.count_nonzero(codes[known] == pairs)) if len(codes) else 0
+            pairs_per_paragraph.append((len(pairs), len(pairs) - found))
+    return letters_total, foreign, paragraphs, low, pairs_per_paragraph
+
+
+def test_counts_equal_the_plain_loop(model, seed_docs):
+    """The vectorised counts are the per-paragraph loop's, on the seeds and on awkward text
+    (Traditional, astral characters, Latin, digits, empty-ish paragraphs, a small sample)."""
+    from toolkit.classifier import classify_document, classify_text
+
+    odd = "\n\n".join(OFF_TOPIC + ["𠀀𠀁𠮷野家的牛肉饭。", "The village committee met 3 times.", "１２３。", "黨建引領，產業興旺。", "…"])
+    results = [classify_document(doc, model) for doc in seed_docs.values()] + [classify_text(odd, model)]
+    for monitor in (DriftMonitor.for_model(model), DriftMonitor(None), DriftMonitor(frozenset()),
+                    DriftMonitor.for_model(model, vocabulary_sample=3)):
+        for result in results:
+            assert monitor.count(result) == _reference_count(monitor, result)

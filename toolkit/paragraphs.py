@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.cleaning import analysis_form, clean_line
+from toolkit.cleaning import analysis_form, analysis_forms, clean_lines
 from toolkit.document import (
     BODY,
     BYLINE,
@@ -69,10 +69,11 @@ _TRAILING_CREDIT = re.compile(r"[(（](图片由[^()（）]{1,40}提供|[^()（�
 
 
 def segment(text: str) -> list[Paragraph]:
-    blocks = [_Block(*clean_line(line)) for line in text.split("\n")]
-    blocks = [b for b in blocks if b.text]
+    blocks = [_Block(line, runs) for line, runs in clean_lines(text) if line]
     _split_trailing_credits(blocks)
     _split_glued_headings(blocks)
+    for block, form in zip(blocks, analysis_forms([b.text for b in blocks])):
+        block.form = form
     for block in blocks:
         block.kind = _kind_of(block.analysis())
     _mark_link_tail(blocks)
@@ -279,8 +280,16 @@ def _repair_breaks(blocks: list[_Block]) -> list[_Block]:
     return out
 
 
+#: Characters jieba never joins to a neighbour (it cuts them one by one: they are outside its
+#: word-character class), so a seam beside one cannot be inside a word, and deciding it needs no
+#: segmenter: a character model then never loads one (a test checks each against jieba).
+SEAM_BREAKS = frozenset("，。、；：？！“”‘’（）《》〈〉「」『』【】〔〕—…·,;:?!()[]{}<>\"'/\\|~=*^$@`")
+
+
 def _continues(left: str, right: str) -> bool:
     """True when jieba reads a word across the seam between ``left`` and ``right``."""
+    if left[-1:] in SEAM_BREAKS or right[:1] in SEAM_BREAKS:
+        return False
     from toolkit.tokens import cut
 
     head, tail = left[-4:], right[:4]

@@ -24,3 +24,20 @@ INLINE_HEADING = re.compile(rf"^[^，。！？；：,!?;:]{{2,24}}[：:]\s*(?:{_
 EDITORIAL_NOTE = re.compile(r"^[（(](?:原题|原标题|本文|编者|来源|作者|记者|通讯员|责任编辑|编辑)[^）)]*[)）][。.]?$")
 #: A sentence about the text itself rather than its subject: 本文重点研究… / 笔者认为…
 META_SENTENCE = re.compile(r"^(?:本文|本研究|本章|本节|本报告|笔者)")
+
+
+_ALPHA: list = []  # str.isalpha of every code point of the Basic Multilingual Plane, built once
+
+
+def is_alpha(points):
+    """``str.isalpha`` of each code point in the numpy array ``points``: a table for the Basic
+    Multilingual Plane (built once per process), ``str.isalpha`` itself for the rare others."""
+    import numpy as np
+
+    if not _ALPHA:
+        _ALPHA.append(np.fromiter((chr(c).isalpha() for c in range(0x10000)), dtype=bool, count=0x10000))
+    out = _ALPHA[0][np.minimum(points, 0xFFFF)]
+    astral = np.flatnonzero(points > 0xFFFF)
+    if len(astral):
+        out[astral] = [chr(c).isalpha() for c in points[astral].tolist()]
+    return out

@@ -20,8 +20,9 @@ in other languages and on other subjects (well outside); they warn, they decide 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+
+from toolkit.patterns import is_alpha
 
 
 def model_bigrams(model) -> frozenset[str] | None:
@@ -40,11 +41,45 @@ def model_bigrams(model) -> frozenset[str] | None:
 
 
 _CODES: dict[int, tuple] = {}  # id(bigrams) -> (bigrams, their sorted codes)
-_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _code_points(texts: list[str], separator: str = ""):
+    """The code points of ``texts`` joined by ``separator``, and the text each belongs to."""
+    import numpy as np
+
+    joined = separator.join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + len(separator)
+    segment = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[: len(points)]
+    return points, segment
+
+
+def _is_han_code(points):
+    return ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
+
+
+def _pair_counts(forms: list[str], codes) -> list[tuple[int, int]]:
+    """Per text: its pairs of adjacent Han characters, and how many of them ``codes`` lacks."""
+    import numpy as np
+
+    points, segment = _code_points(forms, "\n")  # a line break is not Han: no pair spans two texts
+    is_han = _is_han_code(points)
+    both = is_han[:-1] & is_han[1:]
+    pairs = (points[:-1][both] << 21) | points[1:][both]
+    owner = segment[:-1][both]
+    if len(codes):
+        known = np.searchsorted(codes, pairs)
+        known[known == len(codes)] = 0
+        found = codes[known] == pairs
+    else:
+        found = np.zeros(len(pairs), dtype=bool)
+    seen = np.bincount(owner, minlength=len(forms))
+    hits = np.bincount(owner[found], minlength=len(forms))
+    return list(zip(seen.tolist(), (seen - hits).tolist()))
 
 
 @dataclass
@@ -78,37 +113,33 @@ class DriftMonitor:
     def count(self, result, analysis: list[str] | None = None) -> tuple:
         """One document's counts, for :meth:`add`: a batch worker counts, the parent adds, in
         input order, so a parallel run warns exactly as a serial one. ``analysis``: the
-        paragraphs' analysis forms when the caller has them (else converted again here)."""
+        paragraphs' analysis forms when the caller has them (else converted again here).
+
+        All paragraphs of the document are counted at once on their code points (numpy), not one
+        paragraph at a time; ``tests/test_coding_drift.py`` checks it against the plain loop."""
         import numpy as np
 
         from toolkit.cleaning import analysis_form
 
-        letters_total = foreign = paragraphs = low = 0
-        pairs_per_paragraph = []
+        kept = [i for i, p in enumerate(result.paragraphs) if p.boilerplate is None]
+        if not kept:
+            return 0, 0, 0, 0, []
+        texts = [result.paragraphs[i].text for i in kept]
+        points, segment = _code_points(texts)
+        letters = np.bincount(segment, weights=is_alpha(points), minlength=len(texts)).astype(np.int64)
+        han = np.bincount(segment, weights=_is_han_code(points), minlength=len(texts)).astype(np.int64)
+        chinese = (letters > 0) & ~(han < 0.5 * letters)
+        chosen = np.flatnonzero(chinese)
+        confidence = np.array([result.paragraphs[kept[k]].confidence for k in chosen.tolist()], dtype=float)
+        low = int(np.count_nonzero(confidence < self.low))
+        pairs_per_paragraph: list[tuple[int, int]] = []
         codes = self._bigram_codes()
-        for i, p in enumerate(result.paragraphs):
-            if p.boilerplate is not None:
-                continue
-            letters = sum(map(str.isalpha, p.text))
-            han = len(_HAN.findall(p.text))
-            letters_total += letters
-            foreign += letters - han
-            if han < 0.5 * letters or not letters:
-                continue
-            paragraphs += 1
-            if p.confidence < self.low:
-                low += 1
-            if codes is not None and len(pairs_per_paragraph) < self.vocabulary_sample:
-                text = analysis[i] if analysis is not None else analysis_form(p.text)
-                points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-                is_han = ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
-                both = is_han[:-1] & is_han[1:]
-                pairs = (points[:-1][both] << 21) | points[1:][both]
-                known = np.searchsorted(codes, pairs)
-                known[known == len(codes)] = 0
-                found = int(np.count_nonzero(codes[known] == pairs)) if len(codes) else 0
-                pairs_per_paragraph.append((len(pairs), len(pairs) - found))
-        return letters_total, foreign, paragraphs, low, pairs_per_paragraph
+        if codes is not None and len(chosen):
+            sampled = [kept[k] for k in chosen[: self.vocabulary_sample].tolist()]
+            forms = [analysis[i] if analysis is not None else analysis_form(result.paragraphs[i].text) for i in sampled]
+            pairs_per_paragraph = _pair_counts(forms, codes)
+        letters_total = int(letters.sum())
+        return letters_total, letters_total - int(han.sum()), len(chosen), low, pairs_per_paragraph
 
     def _bigram_codes(self):
         """:attr:`bigrams` as a sorted array of ``first << 21 | second`` code points, built once."""

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Sequence
 
 from toolkit.errors import ToolkitError
+from toolkit.records import json_line, json_lines
 
 
 class TableFormat(str, Enum):
@@ -179,7 +180,7 @@ def serialize(result: Any, fmt: str, rows: Callable[[Any], list[dict]], columns:
     ``text`` or ``markdown`` views): a picklable step for batch workers (``functools.partial``)."""
     items = rows(result)
     if fmt == "jsonl":
-        return Serialized("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items))
+        return Serialized(json_lines(items))
     if fmt == "csv":
         import csv
         import io
@@ -222,7 +223,7 @@ class _Writer:
 class _Jsonl(_Writer):
     def add(self, items):
         for item in items:
-            self.stream.write(json.dumps(item, ensure_ascii=False) + "\n")
+            self.stream.write(json_line(item) if isinstance(item, dict) else json.dumps(item, ensure_ascii=False) + "\n")
 
 
 class _Json(_Writer):
