@@ -58,7 +58,7 @@ def test_summary_sentences_are_verbatim_body_sentences_in_document_order(seed_do
         for s in summary.sentences:
             paragraph = doc.paragraphs[s.paragraph]
             assert paragraph.kind == BODY
-            assert paragraph.text[s.start : s.end] == s.text
+            assert paragraph.quote_text[s.start : s.end] == s.text
             spanned = _sentences_of(doc, s)
             assert spanned and (spanned[0].start, spanned[-1].end) == (s.start, s.end)
 

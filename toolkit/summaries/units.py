@@ -134,14 +134,14 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
     by_position = {(w.sentence.paragraph, w.sentence.start): w for w in tokenised}
     units = []
     for paragraph, sentences, groups in spans:
-        index, text = paragraph.index, paragraph.text
+        index, text, quote = paragraph.index, paragraph.text, paragraph.quote_text
         for first, last, quotable in groups:
             members = sentences[first : last + 1]
             start, end = members[0].start, members[-1].end
             candidate = (quotable and not any(s.garbled for s in members)
                          and _content_chars(text[start:end]) >= MIN_SENTENCE_CHARS and quotable_text(text[start:end]))
             terms = [t for s in members for t in by_position[(index, s.start)].terms] if candidate else []
-            units.append(Unit(index, first, last, start, end, text[start:end], candidate, terms))
+            units.append(Unit(index, first, last, start, end, quote[start:end], candidate, terms))
     # A refrain (爸爸妈妈，你们知道吗？ closing every section) is rhetoric, not content.
     repeated = Counter(u.text for u in units)
     for u in units:
