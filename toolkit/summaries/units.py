@@ -66,6 +66,11 @@ class Words:
     words: list[str]  # white space dropped
     display: list[str]  # the same words as the document wrote them
     kinds: list[int]  # per word: not a term, a term, a term that may be a keyword
+    #: per word: True when it follows the word before it with nothing between (no space, no
+    #: character the tokenizer dropped); keyphrases join only such words.
+    joined: list[bool] = None  # type: ignore[assignment]
+    #: per word: its place-name flag (POS ns, or a name ending in 县/市/镇/乡/村/旗 …).
+    places: list[bool] = None  # type: ignore[assignment]
 
     @property
     def terms(self) -> list[str]:
@@ -130,7 +135,8 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
         words = [w for w, _ in tagged]
         kinds = [_word_kind(w, t) for w, t in tagged]
         display = words if sentence.text == analysis_text else _display_words(sentence.text, analysis_text, words)
-        tokenised.append(Words(sentence, words, display, kinds))
+        tokenised.append(Words(sentence, words, display, kinds, _joined(analysis_text, words),
+                               [is_place_name(w, t) for w, t in tagged]))
     by_position = {(w.sentence.paragraph, w.sentence.start): w for w in tokenised}
     units = []
     for paragraph, sentences, groups in spans:
@@ -246,6 +252,29 @@ def _merge_place_names(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 out.append((name, "ns"))
                 continue
         out.append((word, tag))
+    return out
+
+
+#: Where a place name's suffix starts a common noun instead (新农村, 美丽乡村, 大城市).
+_COMMON_TAILS = ("农村", "乡村", "城市", "城乡", "都市", "超市", "夜市", "股市", "楼市", "省市", "县市", "集市")
+
+
+def is_place_name(word: str, tag: str) -> bool:
+    """A place name: jieba's ``ns``, or a name of three or more characters ending in 县, 市, 镇,
+    乡, 村 or 旗 (甘洛县, 大林村, 阿拉善左旗) that is not a common noun (新农村, 大城市)."""
+    if tag == "ns":
+        return True
+    return len(word) >= 3 and word[-1] in "县市镇乡村旗" and not word.endswith(_COMMON_TAILS) and bool(_ALL_HAN.match(word))
+
+
+def _joined(text: str, words: list[str]) -> list[bool]:
+    """Whether each word starts where the one before it ended in ``text``."""
+    out, pos = [], 0
+    for i, word in enumerate(words):
+        found = text.find(word, pos)
+        out.append(i > 0 and found == pos)
+        if found >= 0:
+            pos = found + len(word)
     return out
 
 
