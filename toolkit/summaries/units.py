@@ -90,6 +90,9 @@ class Unit:
     text: str
     candidate: bool
     terms: list[str]  # of all its sentences, duplicates kept; empty for a non-candidate
+    #: The paragraph spans ``text`` is made of, in order: one, ``(start, end)``, unless a long
+    #: quotation was cut to its core or a bracketed definition left out (see trim.py).
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -151,9 +154,42 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
     # A refrain (爸爸妈妈，你们知道吗？ closing every section) is rhetoric, not content.
     repeated = Counter(u.text for u in units)
     for u in units:
+        u.spans = ((u.start, u.end),)
         if u.candidate and repeated[u.text] > 1 and _content_chars(u.text) <= MAX_REFRAIN_CHARS:
             u.candidate, u.terms = False, []
+    _trim(document, units, by_position, engine)
     return Analysis(document, tokenised, units, len(document.paragraphs), body)
+
+
+def _trim(document: Document, units: list[Unit], by_position: dict, engine: str) -> None:
+    """Cut long quotations to their core sentence and leave out bracketed definitions (trim.py).
+
+    A cut unit is ranked on the words it still quotes, so what is shown is what was ranked.
+    """
+    from toolkit.cleaning import to_simplified
+    from toolkit.summaries.trim import definition_spans, quotation_core
+    from toolkit.tokens import tag
+
+    candidates = [u for u in units if u.candidate]
+    paragraphs = {p.index: p for p in document.paragraphs}
+    for u in candidates:
+        paragraph = paragraphs[u.paragraph]
+        text, quote = paragraph.text, paragraph.quote_text
+        members = paragraph.sentences()[u.first : u.last + 1] if u.last > u.first else []
+        spans = None
+        if members:
+            others = [o.terms for o in candidates if o is not u]
+            spans = quotation_core(text, u.start, [(s.start, s.end) for s in members],
+                                   [by_position[(u.paragraph, s.start)].terms for s in members], others)
+        spans = spans or definition_spans(text, u.start, u.end)
+        if len(spans) == 1:
+            continue
+        shown = "".join(text[a:b] for a, b in spans)
+        if _content_chars(shown) < MIN_SENTENCE_CHARS:
+            continue
+        u.spans, u.text = tuple(spans), "".join(quote[a:b] for a, b in spans)
+        tagged = _merge_place_names(tag(to_simplified(shown), engine=engine))
+        u.terms = [w for w, t in tagged if _word_kind(w, t)]
 
 
 def summary_units(sentences: Sequence[str]) -> list[tuple[int, int, bool]]:
