@@ -58,7 +58,8 @@ def test_summary_sentences_are_verbatim_body_sentences_in_document_order(seed_do
         for s in summary.sentences:
             paragraph = doc.paragraphs[s.paragraph]
             assert paragraph.kind == BODY
-            assert paragraph.text[s.start : s.end] == s.text
+            assert "".join(paragraph.quote_text[a:b] for a, b in s.spans) == s.text
+            assert (s.spans[0][0], s.spans[-1][1]) == (s.start, s.end)
             spanned = _sentences_of(doc, s)
             assert spanned and (spanned[0].start, spanned[-1].end) == (s.start, s.end)
 
@@ -122,11 +123,14 @@ def test_seed_quotations_are_quoted_whole_and_attributions_never_alone(seed_docs
     pieces = [s.text for s in wang_li.sentences()]
     assert len(pieces) == 3 and pieces[1].startswith("党组织作用发挥好了") and not _balanced(pieces[1])
     texts = [s.text for s in full_summaries[doc.name].sentences]
-    assert wang_li.text in texts  # the two quoted sentences and 王力说, as one unit
+    # The two quoted sentences and 王力说 are one unit; being long, it is cut to its core
+    # sentence with its marks and its attribution (trim.py), never to a piece of it.
+    cut = pieces[0] + "”" + pieces[2]
+    assert pieces[0].startswith("“") and pieces[1].endswith("!”") and cut in texts
     assert not {pieces[1], pieces[2]} & set(texts)
-    # Lead-3 ranks the same units, so it quotes the whole quotation too.
+    # Lead-3 ranks the same units, so it quotes the same quotation.
     lead = [s.text for s in LeadSummarizer().summarize(doc, sentences=3, keywords=0).sentences]
-    assert lead[-1] == wang_li.text
+    assert lead[-1] == cut
     told = [s.text for s in full_summaries[_doc(seed_docs, "001").name].sentences if "告诉中国城市报记者" in s.text]
     assert len(told) == 1 and told[0].startswith("“截至今年")
     for name, doc in seed_docs.items():
@@ -136,7 +140,7 @@ def test_seed_quotations_are_quoted_whole_and_attributions_never_alone(seed_docs
             # Units tile the paragraph's sentences in order and quote its text verbatim.
             assert [u.first for u in units] == [0] + [u.last + 1 for u in units[:-1]]
             assert units[-1].last == len(doc.paragraphs[paragraph].sentences()) - 1
-            assert all(doc.paragraphs[paragraph].text[u.start : u.end] == u.text for u in units)
+            assert all("".join(doc.paragraphs[paragraph].quote_text[a:b] for a, b in u.spans) == u.text for u in units)
         for s in full_summaries[name].sentences:
             assert _balanced(s.text), (name, s.text)
             assert not re.fullmatch(r"[^“”「」,，]{2,40}(说|說|介绍|介紹|透露|告诉记者|告訴記者)。", s.text), (name, s.text)

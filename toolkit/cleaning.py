@@ -1,14 +1,18 @@
 """Repairs applied to every line before it is segmented, and the Simplified form used for features.
 
-Two forms of the text exist on purpose. The *display* text is what the article wrote, minus
+Three forms of the text exist on purpose. The *display* text is what the article wrote, minus
 scraping damage (pinyin glosses, escaped quotes, full-width digits and letters, stray white space,
-garbled byte runs): summaries quote it, so Traditional stays Traditional. The *analysis* text is
-the display text in Simplified script (OpenCC), so that 黨建 and 党建 are the same feature.
+garbled byte runs). The *quote* form (:func:`quote_form`) is the display text with every
+character that width normalisation changed put back as the file wrote it (ｎｅｗｓ, ２０％, ３．５):
+summaries quote it, so Traditional stays Traditional and full-width stays full-width; it has the
+display text's length, so offsets into one are offsets into the other. The *analysis* text is the
+display text in Simplified script (OpenCC), so that 黨建 and 党建 are the same feature.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from toolkit.garbled import PINYIN_SYLLABLE, GarbledRun, repair_garbled
@@ -99,6 +103,71 @@ def _repair(text: str) -> tuple[str, list[GarbledRun]]:
 
     kept = [GarbledRun(shift(r.start), shift(r.end), r.original) for r in runs]
     return remove_glosses(text), kept
+
+
+def clean_line_quoted(line: str) -> tuple[str, list[GarbledRun], str | None]:
+    """:func:`clean_line`, and the line's quote form (None when it equals the display form)."""
+    text, runs = clean_line(line)
+    return text, runs, quote_form(line, text)
+
+
+def quote_form(line: str, text: str) -> str | None:
+    """``text``, the display form of ``line``, with the characters width normalisation changed
+    put back as ``line`` wrote them (full-width letters and digits, ％, ．); None if none were.
+
+    Everything else clean_line does stays done: removed pinyin glosses, escape backslashes,
+    invisible characters and collapsed white space are not put back (an editor quoting the line
+    drops them too), and a repaired garbled run stays repaired. Width normalisation maps one
+    character to one, so the line and its width-normalised twin share offsets; the other repairs
+    are replayed on the twin keeping each character's offset, which is exact unless a garbled run
+    was repaired (then the two are aligned by difflib). Either way a display character only ever
+    takes back its own full-width twin.
+    """
+    if not _WIDE.search(line):
+        return None
+    twin = normalize_width(line)
+    if twin == text:
+        return line
+    kept, origin = _replay(twin)
+    if kept != text:  # a garbled run was repaired: align what is left
+        aligned = [-1] * len(text)
+        for a, b, size in SequenceMatcher(None, kept, text).get_matching_blocks():
+            aligned[b : b + size] = origin[a : a + size]
+        origin = aligned
+    chars = [line[o] if o >= 0 and line[o] != twin[o] else c for c, o in zip(text, origin)]
+    quoted = "".join(chars)
+    return None if quoted == text else quoted
+
+
+def _replay(text: str) -> tuple[str, list[int]]:
+    """clean_line's repairs other than garbled runs, on ``text``, and each kept character's offset."""
+    origin = list(range(len(text)))
+    for pattern, keep in ((_ESCAPED_QUOTE, 1), (_INVISIBLE, None), (_INLINE_SPACE, " "), (_GLOSS, None)):
+        text, origin = _sub_traced(pattern, keep, text, origin)
+    left = len(text) - len(text.lstrip())
+    right = len(text.rstrip())
+    return text[left:right], origin[left:right]
+
+
+def _sub_traced(pattern: re.Pattern, keep, text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """``pattern.sub`` that keeps offsets: a match becomes nothing (None), its group ``keep`` (an
+    int) or the string ``keep``, whose characters take the offset of the match's first one."""
+    if not pattern.search(text):
+        return text, origin
+    parts, offsets, pos = [], [], 0
+    for m in pattern.finditer(text):
+        parts.append(text[pos : m.start()])
+        offsets.extend(origin[pos : m.start()])
+        if isinstance(keep, int):
+            parts.append(m.group(keep))
+            offsets.extend(origin[m.start(keep) : m.end(keep)])
+        elif keep:
+            parts.append(keep)
+            offsets.extend([origin[m.start()]] * len(keep))
+        pos = m.end()
+    parts.append(text[pos:])
+    offsets.extend(origin[pos:])
+    return "".join(parts), offsets
 
 
 @lru_cache(maxsize=1)

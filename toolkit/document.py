@@ -33,6 +33,17 @@ class Paragraph:
     kind: str = BODY
     garbled: list[GarbledRun] = field(default_factory=list)
     analysis: str | None = field(default=None, repr=False, compare=False)
+    #: ``text`` with the characters width normalisation changed as the file wrote them (ｎｅｗｓ,
+    #: ２０％); same length as ``text``; None when no character changed. See :attr:`quote_text`.
+    quote: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def quote_text(self) -> str:
+        """What a summary quotes: the display text, its characters in their original width.
+
+        Offsets into ``text`` are offsets into this; glosses, escapes and white space stay as
+        cleaning left them (see :func:`toolkit.cleaning.quote_form`)."""
+        return self.text if self.quote is None else self.quote
 
     @property
     def is_boilerplate(self) -> bool:

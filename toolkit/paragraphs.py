@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.cleaning import analysis_form, analysis_forms, clean_lines
+from toolkit.cleaning import analysis_form, analysis_forms, clean_lines, quote_form
 from toolkit.document import (
     BODY,
     BYLINE,
@@ -69,7 +69,9 @@ _TRAILING_CREDIT = re.compile(r"[(（](图片由[^()（）]{1,40}提供|[^()（�
 
 
 def segment(text: str) -> list[Paragraph]:
-    blocks = [_Block(line, runs) for line, runs in clean_lines(text) if line]
+    # clean_lines keeps one line per line of the text, so the raw line gives each its quote form.
+    blocks = [_Block(line, runs, quote_form(raw, line))
+              for raw, (line, runs) in zip(text.split("\n"), clean_lines(text)) if line]
     _split_trailing_credits(blocks)
     _split_glued_headings(blocks)
     for block, form in zip(blocks, analysis_forms([b.text for b in blocks])):
@@ -81,7 +83,7 @@ def segment(text: str) -> list[Paragraph]:
     blocks = _repair_breaks(blocks)
     _mark_credited_captions(blocks)
     _mark_tail_captions(blocks)
-    return [Paragraph(i, b.text, b.kind, b.runs, b.analysis()) for i, b in enumerate(blocks)]
+    return [Paragraph(i, b.text, b.kind, b.runs, b.analysis(), b.quote) for i, b in enumerate(blocks)]
 
 
 def published_date(paragraphs) -> "date | None":
@@ -108,13 +110,18 @@ def published_date(paragraphs) -> "date | None":
 
 
 class _Block:
-    __slots__ = ("text", "runs", "kind", "form")
+    __slots__ = ("text", "runs", "kind", "form", "quote")
 
-    def __init__(self, text: str, runs: list[GarbledRun], kind: str = BODY):
+    def __init__(self, text: str, runs: list[GarbledRun], quote: str | None = None, kind: str = BODY):
         self.text = text
         self.runs = runs
         self.kind = kind
         self.form: str | None = None  # analysis form of ``text``, once computed
+        self.quote = quote  # ``text`` as the file wrote it (same length), None when the same
+
+    def cut(self, start: int, end: int | None = None) -> "_Block":
+        """A block of ``text[start:end]`` (no garbled runs), its quote form cut alike."""
+        return _Block(self.text[start:end], [], None if self.quote is None else self.quote[start:end])
 
     def analysis(self) -> str:
         if self.form is None:
@@ -125,6 +132,8 @@ class _Block:
         shift = len(self.text)
         sep = " " if self.text[-1:].isascii() and self.text[-1:].isalnum() and other.text[:1].isascii() and other.text[:1].isalnum() else ""
         shift += len(sep)
+        if self.quote is not None or other.quote is not None:
+            self.quote = (self.quote or self.text) + sep + (other.quote or other.text)
         self.text = self.text + sep + other.text
         self.form = None  # OpenCC converts phrases, which may span the seam: convert the joined text again
         self.runs = self.runs + [GarbledRun(r.start + shift, r.end + shift, r.original) for r in other.runs]
@@ -180,8 +189,9 @@ def _split_trailing_credits(blocks: list[_Block]) -> None:
         block = blocks[i]
         match = _TRAILING_CREDIT.search(block.text)
         if match and match.start() > 0 and not block.runs:
-            credit = _Block(block.text[match.start() :], [])
-            block.text = block.text[: match.start()].rstrip()
+            credit = block.cut(match.start())
+            kept = block.cut(0, len(block.text[: match.start()].rstrip()))
+            block.text, block.quote = kept.text, kept.quote
             blocks.insert(i + 1, credit)
             i += 1
         i += 1
@@ -197,8 +207,9 @@ def _split_glued_headings(blocks: list[_Block]) -> None:
         block = blocks[i]
         match = _GLUED_HEADING.match(block.text)
         if match and len(block.text) > 2 * match.end() and not block.runs:
-            heading = _Block(match.group(1), [])
-            block.text = block.text[match.end() :]
+            heading = block.cut(0, match.end(1))
+            rest = block.cut(match.end())
+            block.text, block.quote = rest.text, rest.quote
             blocks.insert(i, heading)
             i += 1
         i += 1

@@ -1,7 +1,10 @@
 """Extractive abstracts and keywords: summarisers behind one small interface, as sumy does it.
 
-A summary quotes the article: every unit it offers is a span of a body paragraph's display text,
-returned in document order, so a researcher can cite it. Headings, captions, bylines, navigation,
+A summary quotes the article: every unit it offers is made of spans of a body paragraph, in the
+characters the file wrote (full-width letters and digits, ％ and Traditional script kept; pinyin
+glosses dropped, as an editor quoting would drop them), returned in document order, so a
+researcher can cite it. A unit is one span unless a long quotation was cut to its core sentence
+and attribution or a bracketed definition was left out (see :mod:`toolkit.summaries.trim`). Headings, captions, bylines, navigation,
 copyright lines and link lists are never candidates (their paragraph kind says so), nor is a unit
 that still holds a garbled run, nor a fragment too short to stand alone.
 
@@ -22,8 +25,10 @@ is never written out (see :class:`SentenceGraph`), so the cost grows linearly wi
 the document, measured in bench/summarize.py.
 
 Keywords are TextRank over the co-occurrence of POS-filtered words within a sentence, as
-textrank4zh builds it with ``edge_source='all_filters'`` (see :func:`keyword_graph`), with
-keyphrases made of keywords that stand together at least twice. They are reported in the
+textrank4zh builds it with ``edge_source='all_filters'`` (see :func:`keyword_graph`), with words
+that most news articles use (建设, 发展, 项目) damped by their IDF in public news
+(toolkit/data/idf.txt) and place names never damped; keyphrases are keywords that stand together,
+with nothing between them, at least twice, near-duplicates merged. They are reported in the
 document's own script too.
 """
 

@@ -98,6 +98,7 @@ class Summarizer(ABC):
                 text=candidates[i].text,
                 score=round(float(relative[i]), 4),
                 rank=ranks[i],
+                spans=candidates[i].spans,
             )
             for i in sorted(chosen)
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Sequence
 
 from toolkit.summaries.graph import pagerank
@@ -10,6 +11,37 @@ from toolkit.summaries.types import Keyword
 from toolkit.summaries.units import _KEYWORD, Words
 
 DEFAULT_KEYWORDS = 10
+#: A word is generic when more than about 3% of news articles use it (IDF below ln 33 ≈ 3.5):
+#: its TextRank score is multiplied by ``(idf / GENERIC_IDF) ** GENERIC_POWER``, so 发展 (IDF
+#: 0.67) needs 27 times the centrality of a specific word to stay, 建设 (1.08) ten times, 工程
+#: (2.1) almost three times: in the keywords only when the article is about it. Rarer words and
+#: place names are left as TextRank ranks them.
+GENERIC_IDF = 3.5
+GENERIC_POWER = 2.0
+
+
+@lru_cache(maxsize=1)
+def idf_table() -> tuple[dict[str, float], float]:
+    """toolkit/data/idf.txt (``word idf``, built by bench/knowledge/build_idf.py), and the IDF a
+    word not in it gets: the table's largest, since the table holds the most common words."""
+    from importlib import resources
+
+    table: dict[str, float] = {}
+    text = resources.files("toolkit").joinpath("data", "idf.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            word, _, value = line.rpartition(" ")
+            table[word] = float(value)
+    return table, max(table.values(), default=GENERIC_IDF)
+
+
+def generic_damping(word: str, place: bool = False) -> float:
+    """How much of its TextRank score a keyword keeps: 1 for specific words and place names,
+    ``(idf / GENERIC_IDF) ** GENERIC_POWER`` for words many news articles use (建设, 发展, 项目)."""
+    if place:
+        return 1.0
+    table, unseen = idf_table()
+    return min(1.0, table.get(word, unseen) / GENERIC_IDF) ** GENERIC_POWER
 
 
 # --------------------------------------------------------------------------------------------
@@ -58,6 +90,8 @@ def textrank_keywords(sentences: Sequence[Words], k: int = DEFAULT_KEYWORDS, win
     A keyphrase is a run of top keywords that stand next to each other in the text at least
     twice (textrank4zh's ``get_keyphrases``).
     """
+    import numpy as np
+
     if k <= 0:
         return [], []
     words, graph = keyword_graph(sentences, window)
@@ -66,12 +100,16 @@ def textrank_keywords(sentences: Sequence[Words], k: int = DEFAULT_KEYWORDS, win
         return [], []
     displays: dict[str, Counter] = {}
     counts: Counter = Counter()
+    places: set[str] = set()
     for sentence in sentences:
         counts.update(sentence.words)
-        for word, kind, shown in zip(sentence.words, sentence.kinds, sentence.display):
+        for word, kind, shown, place in zip(sentence.words, sentence.kinds, sentence.display, sentence.places):
             if kind == _KEYWORD:
                 displays.setdefault(word, Counter())[shown] += 1
-    scores = pagerank(graph) * m
+                if place:
+                    places.add(word)
+    damping = np.array([generic_damping(w, w in places) for w in words])
+    scores = pagerank(graph) * m * damping
     order = sorted(range(m), key=lambda i: (-scores[i], i))
     keywords = [
         Keyword(displays[words[i]].most_common(1)[0][0], round(float(scores[i]), 4), counts[words[i]]) for i in order[:k]
@@ -81,23 +119,46 @@ def textrank_keywords(sentences: Sequence[Words], k: int = DEFAULT_KEYWORDS, win
 
 
 def _keyphrases(sentences: Sequence[Words], weight: dict[str, float], k: int) -> list[Keyword]:
-    found: dict[str, tuple[float, str]] = {}
+    """Runs of top keywords that stand together at least twice and form a phrase of their own.
+
+    Words join a run only when nothing stands between them in the sentence (no space, no
+    punctuation: 第一书记 脱贫攻坚 on two sides of a gap is not a phrase), and a run counts as a
+    phrase only if at least once it is not followed by another noun: 第一书记脱贫攻坚 in
+    发挥第一书记脱贫攻坚先锋作用 is the start of a longer noun group, not a name for anything.
+    Near-duplicates are merged into the better one (see :func:`_merge_phrases`).
+    """
+    found: dict[str, tuple[float, str, tuple[str, ...]]] = {}
     counts: Counter = Counter()
+    closed: set[str] = set()
     for sentence in sentences:
-        words = sentence.words
+        words, kinds = sentence.words, sentence.kinds
         run: list[int] = []
         for i in range(len(words) + 1):
-            if i < len(words) and words[i] in weight:
+            if i < len(words) and words[i] in weight and (not run or sentence.joined[i]):
                 run.append(i)
                 continue
             if len(run) > 1:
                 phrase = "".join(words[j] for j in run)
                 counts[phrase] += 1
+                if not (i < len(words) and kinds[i] == _KEYWORD and sentence.joined[i]):
+                    closed.add(phrase)
                 if phrase not in found:
-                    found[phrase] = (sum(weight[words[j]] for j in run), "".join(sentence.display[j] for j in run))
-            run = []
-    phrases = [(w, shown, first, counts[p]) for first, (p, (w, shown)) in enumerate(found.items()) if counts[p] >= 2]
+                    found[phrase] = (sum(weight[words[j]] for j in run), "".join(sentence.display[j] for j in run),
+                                     tuple(words[j] for j in run))
+            run = [i] if i < len(words) and words[i] in weight else []
+    phrases = [(w, shown, first, counts[p], parts) for first, (p, (w, shown, parts)) in enumerate(found.items())
+               if counts[p] >= 2 and p in closed]
     phrases.sort(key=lambda p: (-p[0], p[2]))
-    return [Keyword(shown, round(w, 4), c) for w, shown, _, c in phrases[:k]]
+    return [Keyword(shown, round(w, 4), c) for w, shown, _, c, _ in _merge_phrases(phrases)[:k]]
 
 
+def _merge_phrases(phrases: list[tuple]) -> list[tuple]:
+    """Drop a phrase whose words are all in a better phrase, or that a better one's words all
+    stand in (产业发展 / 发展产业; 嘎查村党组织 / 嘎查村党组织书记): one entry per idea."""
+    kept: list[tuple] = []
+    for phrase in phrases:
+        words = set(phrase[4])
+        if any(words <= set(better[4]) or set(better[4]) <= words for better in kept):
+            continue
+        kept.append(phrase)
+    return kept

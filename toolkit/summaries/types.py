@@ -24,6 +24,10 @@ class ScoredSentence:
     text: str
     score: float
     rank: int
+    #: The paragraph spans ``text`` is made of: ``((start, end),)`` for a whole unit; more when a
+    #: long quotation was cut to its core sentence or a bracketed definition was left out, each
+    #: span quoted exactly, so the gaps between them are what was left out.
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,11 @@ class Words:
     words: list[str]  # white space dropped
     display: list[str]  # the same words as the document wrote them
     kinds: list[int]  # per word: not a term, a term, a term that may be a keyword
+    #: per word: True when it follows the word before it with nothing between (no space, no
+    #: character the tokenizer dropped); keyphrases join only such words.
+    joined: list[bool] = None  # type: ignore[assignment]
+    #: per word: its place-name flag (POS ns, or a name ending in 县/市/镇/乡/村/旗 …).
+    places: list[bool] = None  # type: ignore[assignment]
 
     @property
     def terms(self) -> list[str]:
@@ -85,6 +90,9 @@ class Unit:
     text: str
     candidate: bool
     terms: list[str]  # of all its sentences, duplicates kept; empty for a non-candidate
+    #: The paragraph spans ``text`` is made of, in order: one, ``(start, end)``, unless a long
+    #: quotation was cut to its core or a bracketed definition left out (see trim.py).
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -130,24 +138,58 @@ def analyse(document: Document, engine: str = "rjieba") -> Analysis:
         words = [w for w, _ in tagged]
         kinds = [_word_kind(w, t) for w, t in tagged]
         display = words if sentence.text == analysis_text else _display_words(sentence.text, analysis_text, words)
-        tokenised.append(Words(sentence, words, display, kinds))
+        tokenised.append(Words(sentence, words, display, kinds, _joined(analysis_text, words),
+                               [is_place_name(w, t) for w, t in tagged]))
     by_position = {(w.sentence.paragraph, w.sentence.start): w for w in tokenised}
     units = []
     for paragraph, sentences, groups in spans:
-        index, text = paragraph.index, paragraph.text
+        index, text, quote = paragraph.index, paragraph.text, paragraph.quote_text
         for first, last, quotable in groups:
             members = sentences[first : last + 1]
             start, end = members[0].start, members[-1].end
             candidate = (quotable and not any(s.garbled for s in members)
                          and _content_chars(text[start:end]) >= MIN_SENTENCE_CHARS and quotable_text(text[start:end]))
             terms = [t for s in members for t in by_position[(index, s.start)].terms] if candidate else []
-            units.append(Unit(index, first, last, start, end, text[start:end], candidate, terms))
+            units.append(Unit(index, first, last, start, end, quote[start:end], candidate, terms))
     # A refrain (爸爸妈妈，你们知道吗？ closing every section) is rhetoric, not content.
     repeated = Counter(u.text for u in units)
     for u in units:
+        u.spans = ((u.start, u.end),)
         if u.candidate and repeated[u.text] > 1 and _content_chars(u.text) <= MAX_REFRAIN_CHARS:
             u.candidate, u.terms = False, []
+    _trim(document, units, by_position, engine)
     return Analysis(document, tokenised, units, len(document.paragraphs), body)
+
+
+def _trim(document: Document, units: list[Unit], by_position: dict, engine: str) -> None:
+    """Cut long quotations to their core sentence and leave out bracketed definitions (trim.py).
+
+    A cut unit is ranked on the words it still quotes, so what is shown is what was ranked.
+    """
+    from toolkit.cleaning import to_simplified
+    from toolkit.summaries.trim import definition_spans, quotation_core
+    from toolkit.tokens import tag
+
+    candidates = [u for u in units if u.candidate]
+    paragraphs = {p.index: p for p in document.paragraphs}
+    for u in candidates:
+        paragraph = paragraphs[u.paragraph]
+        text, quote = paragraph.text, paragraph.quote_text
+        members = paragraph.sentences()[u.first : u.last + 1] if u.last > u.first else []
+        spans = None
+        if members:
+            others = [o.terms for o in candidates if o is not u]
+            spans = quotation_core(text, u.start, [(s.start, s.end) for s in members],
+                                   [by_position[(u.paragraph, s.start)].terms for s in members], others)
+        spans = spans or definition_spans(text, u.start, u.end)
+        if len(spans) == 1:
+            continue
+        shown = "".join(text[a:b] for a, b in spans)
+        if _content_chars(shown) < MIN_SENTENCE_CHARS:
+            continue
+        u.spans, u.text = tuple(spans), "".join(quote[a:b] for a, b in spans)
+        tagged = _merge_place_names(tag(to_simplified(shown), engine=engine))
+        u.terms = [w for w, t in tagged if _word_kind(w, t)]
 
 
 def summary_units(sentences: Sequence[str]) -> list[tuple[int, int, bool]]:
@@ -246,6 +288,29 @@ def _merge_place_names(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 out.append((name, "ns"))
                 continue
         out.append((word, tag))
+    return out
+
+
+#: Where a place name's suffix starts a common noun instead (新农村, 美丽乡村, 大城市).
+_COMMON_TAILS = ("农村", "乡村", "城市", "城乡", "都市", "超市", "夜市", "股市", "楼市", "省市", "县市", "集市")
+
+
+def is_place_name(word: str, tag: str) -> bool:
+    """A place name: jieba's ``ns``, or a name of three or more characters ending in 县, 市, 镇,
+    乡, 村 or 旗 (甘洛县, 大林村, 阿拉善左旗) that is not a common noun (新农村, 大城市)."""
+    if tag == "ns":
+        return True
+    return len(word) >= 3 and word[-1] in "县市镇乡村旗" and not word.endswith(_COMMON_TAILS) and bool(_ALL_HAN.match(word))
+
+
+def _joined(text: str, words: list[str]) -> list[bool]:
+    """Whether each word starts where the one before it ended in ``text``."""
+    out, pos = [], 0
+    for i, word in enumerate(words):
+        found = text.find(word, pos)
+        out.append(i > 0 and found == pos)
+        if found >= 0:
+            pos = found + len(word)
     return out
 
 
