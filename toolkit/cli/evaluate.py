@@ -14,13 +14,13 @@ from toolkit.cli.render import ReportFormat
 
 @app.command()
 def evaluate(
-    labels: Path = typer.Option(Path("labels.csv"), "--labels", "-l", help="Coded paragraphs to cross-validate on."),
-    test: Optional[Path] = typer.Option(None, "--test", help="Score the saved model on this file (same format as labels.csv) instead."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model for --test (default: the shipped model)."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML) to cross-validate."),
-    set_: List[str] = typer.Option([], "--set", help="Override a config value: --set model.C=2.0 (repeatable)."),
+    labels: Path = typer.Option(Path("labels.csv"), "--labels", "-l", metavar="FILE", help="Coded paragraphs to cross-validate on."),
+    test: Optional[Path] = typer.Option(None, "--test", metavar="FILE", help="Score the saved model on this file (same format as labels.csv) instead."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Model for --test (default: the shipped model)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="FILE", help="Run configuration (TOML) to cross-validate."),
+    set_: List[str] = typer.Option([], "--set", metavar="KEY=VALUE", help="Override a config value: --set model.C=2.0 (repeatable)."),
     fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Folds fitted in parallel."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Folds fitted in parallel."),
 ) -> None:
     """Per-class precision/recall/F1, macro-F1, accuracy, confusion, baselines, seed-only macro-F1."""
     from toolkit.cli.render import emit, text_report

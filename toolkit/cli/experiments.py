@@ -7,10 +7,10 @@ from pathlib import Path
 
 import typer
 
-from toolkit.cli._app import app
+from toolkit.cli._app import App, app
 from toolkit.cli.render import ReportFormat as Format
 
-experiments_app = typer.Typer(
+experiments_app = App(
     help="Compare the training runs recorded under experiments/.", no_args_is_help=True
 )
 app.add_typer(experiments_app, name="experiments")
@@ -38,7 +38,7 @@ def _emit(data: dict, build_report, fmt: Format) -> None:
 
 @experiments_app.command("list")
 def list_command(
-    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
+    root: Path = typer.Option(Path("experiments"), "--root", metavar="DIR", help=ROOT_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
@@ -52,8 +52,8 @@ def list_command(
 
 @experiments_app.command("show")
 def show_command(
-    run: str = typer.Argument("latest", help=RUN_HELP),
-    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
+    run: str = typer.Argument("latest", metavar="RUN", help=RUN_HELP),
+    root: Path = typer.Option(Path("experiments"), "--root", metavar="DIR", help=ROOT_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
@@ -67,16 +67,16 @@ def show_command(
 
 @experiments_app.command("compare")
 def compare_command(
-    a: str = typer.Argument(..., help=f"The run to compare against (A): {RUN_FORMS}."),
-    b: str = typer.Argument("latest", help=f"The run under test (B), by default the latest: {RUN_FORMS}."),
-    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
+    a: str = typer.Argument(..., metavar="A", help=f"The run to compare against (A): {RUN_FORMS}."),
+    b: str = typer.Argument("latest", metavar="B", help=f"The run under test (B), by default the latest: {RUN_FORMS}."),
+    root: Path = typer.Option(Path("experiments"), "--root", metavar="DIR", help=ROOT_HELP),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     allow_different_labels: bool = typer.Option(
         False, "--allow-different-labels",
         help="Compare runs on different labels files, pairing only the paragraphs coded the same in both.",
     ),
-    bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples for the macro-F1 interval."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap, so the interval is reproducible."),
+    bootstrap: int = typer.Option(2000, "--bootstrap", metavar="N", help="Bootstrap resamples for the macro-F1 interval."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Seed of the bootstrap, so the interval is reproducible."),
     resample: Resample = typer.Option(
         Resample.doc, "--resample",
         help="Resample whole documents (paragraphs of one article are not independent, and cross-validation "

@@ -7,18 +7,18 @@ from typing import Optional
 
 import typer
 
-from toolkit.cli._app import app
+from toolkit.cli._app import App, app
 from toolkit.cli._common import warnings_as_lines
 from toolkit.cli.render import ReportFormat
 
-model_app = typer.Typer(help="Inspect the theme model.", no_args_is_help=True)
+model_app = App(help="Inspect the theme model.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 
 
 @model_app.command("show")
 def show(
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
-    terms: int = typer.Option(15, "--terms", "-n", min=1, help="Heaviest terms shown per theme."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Model file (default: the shipped model)."),
+    terms: int = typer.Option(15, "--terms", "-n", min=1, metavar="N", help="Heaviest terms shown per theme."),
     fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Labels and their training counts, training data, evaluation figures, heaviest terms per theme."""
