@@ -216,6 +216,14 @@ def test_one_paragraph_is_singular(model_path, tmp_path):
     assert "1 paragraph," in result.stdout and "1 paragraphs" not in result.stdout
 
 
+def test_one_passage_is_singular(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("合作社今年销售额突破百万元，带动30户增收，村民的日子越过越红火。\n", encoding="utf-8")
+    result = runner.invoke(app, ["summarize", str(one)])
+    assert result.exit_code == 0, result.output
+    assert f"{one}: 1 of 1 passage (" in result.stdout and "passages" not in result.stdout
+
+
 def test_format_choices_are_listed_in_help():
     for command in (["classify"], ["evaluate"], ["model", "show"], ["summarize"]):
         result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "200"})

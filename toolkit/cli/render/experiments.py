@@ -70,7 +70,9 @@ def overview_report(data: dict) -> Report:
     runs = data["runs"]
     if not runs:
         return [Lines([f"no runs in {data.get('root') or 'this directory'} yet; 'toolkit train' records one"])]
-    columns = ["id", "name", "created", "rows", "macro-F1", "accuracy"]
+    # A run's id ends with its name (20261123T204050Z-default): a name column would say it twice.
+    named = any(not r["id"].endswith(f"-{r['name']}") for r in runs)
+    columns = ["id"] + (["name"] if named else []) + ["created", "rows", "macro-F1", "accuracy"]
     has_seed = any(r["seed_macro_f1"] is not None for r in runs)
     if has_seed:
         columns.append("seed macro-F1")
@@ -82,15 +84,16 @@ def overview_report(data: dict) -> Report:
         f1 = _fig(r["macro_f1"])
         if r["macro_f1_std"] is not None and r["macro_f1"] is not None:
             f1 += f" ± {r['macro_f1_std']:.3f}"
-        row = [r["id"], r["name"], _when(r["created"]), _fig(r["rows"]), f1, _fig(r["accuracy"])]
+        row = [r["id"]] + ([r["name"]] if named else []) + [_when(r["created"]), _fig(r["rows"]), f1, _fig(r["accuracy"])]
         if has_seed:
             row.append(_fig(r["seed_macro_f1"]))
         if not data["same_labels"]:
             row.append((r["labels_sha256"] or "?")[:8])
         row += [_show(r["params"].get(k)) if k in r["params"] else "—" for k in data["differing_params"]]
         rows.append(row)
+    numeric = {i for i, c in enumerate(columns) if c in ("rows", "macro-F1", "accuracy", "seed macro-F1")}
     report: Report = [Table(f"{len(runs)} run{'s' if len(runs) != 1 else ''}, best macro-F1 first",
-                            columns, rows, numeric={3, 4, 5} | ({6} if has_seed else set()))]
+                            columns, rows, numeric=numeric)]
     notes = []
     if not data["same_labels"]:
         notes.append("runs were trained on different labels files (see the labels column): "
