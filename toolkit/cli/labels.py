@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import App, app
-from toolkit.cli._common import error, warn, warnings_as_lines
+from toolkit.cli._common import (error, force_option, output_option, report_format_option, report_target, warn,
+                                 warnings_as_lines)
 from toolkit.cli.render import ReportFormat, TableFormat
 
 labels_app = App(help="Check, suggest, compare and audit coded paragraphs.", no_args_is_help=True)
@@ -16,18 +17,27 @@ app.add_typer(labels_app, name="labels")
 
 
 @labels_app.command("check")
-def check(path: Path = typer.Argument(Path("labels.csv"), metavar="FILE", help="Labels file (CSV with doc,text,label).")) -> None:
+def check(
+    path: Path = typer.Argument(Path("labels.csv"), metavar="FILE", help="Labels file (CSV with doc,text,label)."),
+    fmt: Optional[ReportFormat] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
+) -> None:
     """Validate a labels file; print counts per label and per document; exit 1 on any problem."""
+    from toolkit.cli.render import emit
+    from toolkit.cli.render.blocks import print_report, to_markdown
+    from toolkit.cli.render.labels import check_report
     from toolkit.labels import check_labels
-    from toolkit.cli.render.labels import print_label_report
 
+    fmt = report_target(fmt, output, [path], force=force)
     report = check_labels(path)
     for message in report.warnings:
         warn(f"{path}: {message}")
     for message in report.errors:
         error(f"{path}: {message}")
     if report.rows:
-        print_label_report(report)
+        emit([report.to_dict()], fmt, output, text=lambda data, stream: print_report(check_report(data), stream=stream),
+             markdown=lambda data: to_markdown(check_report(data)))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -99,19 +109,22 @@ def agreement(
     coder_a: Path = typer.Argument(..., metavar="FILE_A", help="Coder A's file (CSV with doc,text,label)."),
     coder_b: Optional[Path] = typer.Argument(None, metavar="FILE_B", help="Coder B's file, coding the same paragraphs (matched by doc and text)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Make this model coder B: it codes A's paragraphs."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
+    fmt: Optional[ReportFormat] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
     boot: int = typer.Option(1000, "--bootstrap", min=100, metavar="N", help="Bootstrap resamples for the confidence intervals."),
 ) -> None:
     from toolkit.classifier import load_model
     from toolkit.cli.render import emit, text_report
     from toolkit.coding.agreement import agreement_text, compare_coders
 
+    fmt = report_target(fmt, output, [coder_a, coder_b, model], force=force)
     with warnings_as_lines():
         loaded = load_model(model) if model is not None else None
     result = compare_coders(coder_a, coder_b, model=loaded, n_boot=boot)
     for message in result["warnings"]:
         warn(message)
-    emit([result], fmt, **text_report(agreement_text))
+    emit([result], fmt, output, **text_report(agreement_text))
 
 
 AUDIT_HELP = (
