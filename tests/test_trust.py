@@ -63,6 +63,15 @@ def test_output_to_a_fifo_is_written_in_place(model_path, seed_paths, tmp_path):
     assert len(records) == len(clf.classify_file(str(seed_paths[1]), clf.load_model(model_path)).paragraphs)
 
 
+def test_nothing_to_write_leaves_no_parquet_and_no_traceback(model_path, tmp_path):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "coded.parquet"
+    run = subprocess.run([*TOOLKIT, "classify", str(tmp_path / "nowhere"), "--model", str(model_path), "-o", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and not out.exists()
+    assert run.stderr == f"error: {tmp_path / 'nowhere'}: no such file\n"
+
+
 # -- formats --------------------------------------------------------------------------------
 
 
