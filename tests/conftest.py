@@ -65,3 +65,30 @@ def model(model_path):
     from toolkit.classifier import load_model
 
     return load_model(model_path)
+
+
+@pytest.fixture(scope="session")
+def tracked_files() -> list[str]:
+    """The repository's tracked files (``git ls-files``), as a user's clone or an sdist has them."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("needs a git checkout to know the tracked files")
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    return [name for name in listed.decode().split("\0") if name and (REPO / name).is_file()]
+
+
+@pytest.fixture
+def copy_repo(tracked_files):
+    """Copy the tracked files (nothing built, cached or ignored) into a folder; return the folder."""
+    import shutil
+
+    def copy(dest: Path) -> Path:
+        for name in tracked_files:
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target)
+        return dest
+
+    return copy

@@ -101,10 +101,18 @@ def test_list_md_is_a_github_table(runs):
     result = invoke("list", "--root", str(runs["root"]), "--format", "md")
     assert result.exit_code == 0, result.output
     (table,) = md_tables(result.stdout)
-    assert table[0][:6] == ["id", "name", "created", "rows", "macro-F1", "accuracy"]
+    assert table[0][:5] == ["id", "created", "rows", "macro-F1", "accuracy"]
     assert table[0][-2:] == ["features.analyzer", "model.C"]
-    assert [row[1] for row in table[1:]] == ["edited", "both", "char", "word"]
+    assert [row[0].rsplit("-", 1)[1] for row in table[1:]] == ["edited", "both", "char", "word"]
     assert table[-1][-2:] == ["word", "1"]
+
+
+def test_list_names_each_run_once_unless_its_folder_was_renamed(runs):
+    header = next(line for line in invoke("list", "--root", str(runs["root"])).stdout.splitlines() if " id " in line)
+    assert " name " not in header and " created " in header  # the id ends with the name already
+    runs["paths"]["char"].rename(runs["paths"]["char"].with_name("renamed"))
+    (table,) = md_tables(invoke("list", "--root", str(runs["root"]), "-f", "md").stdout)
+    assert table[0][:2] == ["id", "name"] and ["renamed", "char"] in [row[:2] for row in table[1:]]
 
 
 def test_list_of_an_empty_or_missing_root(tmp_path):

@@ -447,11 +447,12 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
     assert data["same_labels"] is True
 
     table = next(b for b in render.overview_report(data) if isinstance(b, render.Table))
-    assert table.columns == ["id", "name", "created", "rows", "macro-F1", "accuracy", "seed macro-F1",
+    assert table.columns == ["id", "created", "rows", "macro-F1", "accuracy", "seed macro-F1",
                              "features.analyzer", "model.C", "pipeline.features__word__token_pattern"]
-    assert [row[1] for row in table.rows] == ["both", "char", "word"]
-    assert table.rows[1][-1] == "None" and table.rows[1][3] == "300"
-    assert table.rows[0][4] == f"{data['runs'][0]['macro_f1']:.3f} ± 0.021"
+    assert [row[0].rsplit("-", 1)[1] for row in table.rows] == ["both", "char", "word"]
+    assert table.rows[1][-1] == "None" and table.rows[1][2] == "300"
+    assert table.rows[0][3] == f"{data['runs'][0]['macro_f1']:.3f} ± 0.021"
+    assert table.numeric == {2, 3, 4, 5}
 
 
 def test_overview_flags_runs_on_different_labels_files(labels, root, tmp_path):

@@ -63,6 +63,15 @@ def test_output_to_a_fifo_is_written_in_place(model_path, seed_paths, tmp_path):
     assert len(records) == len(clf.classify_file(str(seed_paths[1]), clf.load_model(model_path)).paragraphs)
 
 
+def test_nothing_to_write_leaves_no_parquet_and_no_traceback(model_path, tmp_path):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "coded.parquet"
+    run = subprocess.run([*TOOLKIT, "classify", str(tmp_path / "nowhere"), "--model", str(model_path), "-o", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and not out.exists()
+    assert run.stderr == f"error: {tmp_path / 'nowhere'}: no such file\n"
+
+
 # -- formats --------------------------------------------------------------------------------
 
 
@@ -214,6 +223,14 @@ def test_one_paragraph_is_singular(model_path, tmp_path):
     one.write_text("合作社今年销售额突破百万元，带动30户增收。\n", encoding="utf-8")
     result = classify(one, "--model", model_path)
     assert "1 paragraph," in result.stdout and "1 paragraphs" not in result.stdout
+
+
+def test_one_passage_is_singular(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("合作社今年销售额突破百万元，带动30户增收，村民的日子越过越红火。\n", encoding="utf-8")
+    result = runner.invoke(app, ["summarize", str(one)])
+    assert result.exit_code == 0, result.output
+    assert f"{one}: 1 of 1 passage (" in result.stdout and "passages" not in result.stdout
 
 
 def test_format_choices_are_listed_in_help():

@@ -67,6 +67,20 @@ class LabelReport:
     def doc_counts(self) -> Counter:
         return Counter(r.doc for r in self.rows)
 
+    def to_dict(self) -> dict:
+        """The check as JSON-ready data (``toolkit labels check --format json``): rows per label,
+        most first, and per document in file order, each with its rows per label."""
+        per_doc: dict[str, Counter] = {}
+        for r in self.rows:
+            per_doc.setdefault(r.doc, Counter())[r.label] += 1
+        return {
+            "path": self.path, "sha256": self.sha256, "ok": self.ok, "rows": len(self.rows),
+            "errors": list(self.errors), "warnings": list(self.warnings),
+            "labels": dict(sorted(self.label_counts().items(), key=lambda kv: (-kv[1], kv[0]))),
+            "documents": [{"doc": doc, "seed": is_seed_doc(doc), "rows": sum(counts.values()),
+                           "labels": dict(sorted(counts.items()))} for doc, counts in per_doc.items()],
+        }
+
 
 @dataclass(frozen=True)
 class LabelSource:

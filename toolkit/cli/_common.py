@@ -99,3 +99,32 @@ class Batch:
             for note in getattr(result, "notes", None) or ():
                 warn(f"{getattr(result, 'path', None) or getattr(result, 'doc', '?')}: {note}")
             yield result
+
+
+# -- the options of commands that print one report (evaluate, model show, experiments, labels) --
+
+OUTPUT_HELP = ("Write here instead of standard output (complete or not at all); .txt, .md or .json "
+               "chooses the format unless --format is given.")
+
+
+def output_option(help: str = OUTPUT_HELP):
+    return typer.Option(None, "--output", "-o", metavar="FILE", show_default=False, help=help)
+
+
+def force_option():
+    return typer.Option(False, "--force", help="Replace an existing --output file.")
+
+
+def report_format_option():
+    return typer.Option(None, "--format", "-f", show_default=False,
+                        help="Output format (default: from --output's extension, else text).")
+
+
+def report_target(fmt, output: Path | None, inputs: Iterable[object] = (), force: bool = False):
+    """A report's format, from ``fmt`` or ``output``'s extension, and ``output`` checked before any
+    work is done: never one of ``inputs``, never an existing file without ``force``."""
+    from toolkit.cli.render import ReportFormat, check_output, choose_format
+
+    fmt = choose_format(fmt, output, ReportFormat)
+    check_output(output, [str(path) for path in inputs if path is not None], force=force)
+    return fmt

@@ -21,8 +21,8 @@ class Level(str, Enum):
 HELP = (
     "Code each paragraph of articles by theme.\n\n"
     "Per paragraph (--level paragraph, the default): path, doc, id (path#paragraph), paragraph, label, "
-    "confidence, boilerplate kind, one p_<theme> probability per theme, text. Per document (--level "
-    "document): path, doc, paragraphs, chars, label, share_<theme> (shares of body characters), chinese, "
+    "confidence, boilerplate kind, one p_THEME probability per theme, text. Per document (--level "
+    "document): path, doc, paragraphs, chars, label, share_THEME (shares of body characters), chinese, "
     "replaced (undecodable bytes). The same columns in the same order for every article."
 )
 
@@ -35,8 +35,8 @@ def classify(
     fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Output format (default: from --output's extension, else text)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here (complete or not at all; a FIFO or device in place) instead of standard output."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Articles classified in parallel (processes; with --scheduler local, Dask workers)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' for a LocalCluster of --jobs workers (pip install 'toolkit[dask]'). Output as a local run's."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Articles classified in parallel (processes; with --scheduler local, Dask workers)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' for a LocalCluster of --jobs workers (pip install 'toolkit\\[dask]'). Output as a local run's."),
 ) -> None:
     import functools
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-from toolkit.cli._app import app
+from toolkit.cli._app import App, app
+from toolkit.cli._common import force_option, output_option, report_format_option, report_target
 from toolkit.cli.render import ReportFormat as Format
 
-experiments_app = typer.Typer(
+experiments_app = App(
     help="Compare the training runs recorded under experiments/.", no_args_is_help=True
 )
 app.add_typer(experiments_app, name="experiments")
@@ -28,55 +30,63 @@ class Resample(str, Enum):
     paragraph = "paragraph"
 
 
-def _emit(data: dict, build_report, fmt: Format) -> None:
+def _emit(data: dict, build_report, fmt: Format, output: Optional[Path]) -> None:
     from toolkit.cli.render import emit
     from toolkit.cli.render import experiments as render
 
-    emit([data], fmt, text=lambda d, stream: render.print_report(build_report(d), stream=stream),
+    emit([data], fmt, output, text=lambda d, stream: render.print_report(build_report(d), stream=stream),
          markdown=lambda d: render.to_markdown(build_report(d)))
 
 
 @experiments_app.command("list")
 def list_command(
-    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    root: Path = typer.Option(Path("experiments"), "--root", metavar="DIR", help=ROOT_HELP),
+    fmt: Optional[Format] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
     from toolkit import experiments
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
+    fmt = report_target(fmt, output, force=force)
     runs = experiments.list_runs(root, on_problem=warn)
-    _emit(experiments.overview(runs, root), render.overview_report, fmt)
+    _emit(experiments.overview(runs, root), render.overview_report, fmt, output)
 
 
 @experiments_app.command("show")
 def show_command(
-    run: str = typer.Argument("latest", help=RUN_HELP),
-    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    run: str = typer.Argument("latest", metavar="RUN", help=RUN_HELP),
+    root: Path = typer.Option(Path("experiments"), "--root", metavar="DIR", help=ROOT_HELP),
+    fmt: Optional[Format] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
     from toolkit import experiments
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
+    fmt = report_target(fmt, output, force=force)
     record = experiments.resolve_run(root, run, on_problem=warn)
-    _emit(experiments.details(record), render.details_report, fmt)
+    _emit(experiments.details(record), render.details_report, fmt, output)
 
 
 @experiments_app.command("compare")
 def compare_command(
-    a: str = typer.Argument(..., help=f"The run to compare against (A): {RUN_FORMS}."),
-    b: str = typer.Argument("latest", help=f"The run under test (B), by default the latest: {RUN_FORMS}."),
-    root: Path = typer.Option(Path("experiments"), "--root", help=ROOT_HELP),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    a: str = typer.Argument(..., metavar="A", help=f"The run to compare against (A): {RUN_FORMS}."),
+    b: str = typer.Argument("latest", metavar="B", help=f"The run under test (B), by default the latest: {RUN_FORMS}."),
+    root: Path = typer.Option(Path("experiments"), "--root", metavar="DIR", help=ROOT_HELP),
+    fmt: Optional[Format] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
     allow_different_labels: bool = typer.Option(
         False, "--allow-different-labels",
         help="Compare runs on different labels files, pairing only the paragraphs coded the same in both.",
     ),
-    bootstrap: int = typer.Option(2000, "--bootstrap", help="Bootstrap resamples for the macro-F1 interval."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap, so the interval is reproducible."),
+    bootstrap: int = typer.Option(2000, "--bootstrap", metavar="N", help="Bootstrap resamples for the macro-F1 interval."),
+    seed: int = typer.Option(0, "--seed", metavar="N", help="Seed of the bootstrap, so the interval is reproducible."),
     resample: Resample = typer.Option(
         Resample.doc, "--resample",
         help="Resample whole documents (paragraphs of one article are not independent, and cross-validation "
@@ -88,6 +98,7 @@ def compare_command(
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
+    fmt = report_target(fmt, output, force=force)
     runs = experiments.list_runs(root, on_problem=warn) if root.is_dir() else None
     run_a = experiments.resolve_run(root, a, runs)
     run_b = experiments.resolve_run(root, b, runs)
@@ -95,4 +106,4 @@ def compare_command(
         run_a, run_b, allow_different_labels=allow_different_labels,
         resamples=bootstrap, seed=seed, resample=resample.value,
     )
-    _emit(result, render.comparison_report, fmt)
+    _emit(result, render.comparison_report, fmt, output)

@@ -7,44 +7,59 @@ from typing import List, Optional
 
 import typer
 
-from toolkit.cli._app import app
-from toolkit.cli._common import error, warn, warnings_as_lines
+from toolkit.cli._app import App, app
+from toolkit.cli._common import (error, force_option, output_option, report_format_option, report_target, warn,
+                                 warnings_as_lines)
 from toolkit.cli.render import ReportFormat, TableFormat
 
-labels_app = typer.Typer(help="Check, suggest, compare and audit coded paragraphs.", no_args_is_help=True)
+labels_app = App(help="Check, suggest, compare and audit coded paragraphs.", no_args_is_help=True)
 app.add_typer(labels_app, name="labels")
 
 
 @labels_app.command("check")
-def check(path: Path = typer.Argument(Path("labels.csv"), help="Labels file (CSV with doc,text,label).")) -> None:
+def check(
+    path: Path = typer.Argument(Path("labels.csv"), metavar="FILE", help="Labels file (CSV with doc,text,label)."),
+    fmt: Optional[ReportFormat] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
+) -> None:
     """Validate a labels file; print counts per label and per document; exit 1 on any problem."""
+    from toolkit.cli.render import emit
+    from toolkit.cli.render.blocks import print_report, to_markdown
+    from toolkit.cli.render.labels import check_report
     from toolkit.labels import check_labels
-    from toolkit.cli.render.labels import print_label_report
 
+    fmt = report_target(fmt, output, [path], force=force)
     report = check_labels(path)
     for message in report.warnings:
         warn(f"{path}: {message}")
     for message in report.errors:
         error(f"{path}: {message}")
     if report.rows:
-        print_label_report(report)
+        emit([report.to_dict()], fmt, output, text=lambda data, stream: print_report(check_report(data), stream=stream),
+             markdown=lambda data: to_markdown(check_report(data)))
     if not report.ok:
         raise typer.Exit(1)
 
 
-@labels_app.command("suggest")
+SUGGEST_HELP = (
+    "The paragraphs of your corpus worth coding: those whose codes would teach the model most.\n\n"
+    "Uncertain paragraphs, spread over documents and themes, no near-duplicates, page furniture skipped. "
+    "Fill in the empty `label` column, then train with: "
+    "toolkit train --labels labels.csv --labels SHEET --weight SHEET=3"
+)
+
+
+@labels_app.command("suggest", help=SUGGEST_HELP)
 def suggest(
-    paths: List[str] = typer.Argument(..., help="Your corpus: article files, folders (*.txt, *.md), globs."),
-    n: int = typer.Option(100, "-n", "--number", min=1, help="Paragraphs to suggest."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The sheet to code (.csv or .xlsx; default: CSV on standard output)."),
+    paths: List[str] = typer.Argument(..., metavar="PATHS...", help="Your corpus: article files, folders (*.txt, *.md), globs."),
+    n: int = typer.Option(100, "-n", "--number", min=1, metavar="N", help="Paragraphs to suggest."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="The sheet to code (.csv or .xlsx; default: CSV on standard output)."),
     fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Sheet format (default: from --output's extension, else csv)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
-    exclude: List[Path] = typer.Option([], "--exclude", "-x", help="A sheet or labels file already coded: its paragraphs are not suggested again (repeatable)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Model file (default: the shipped model)."),
+    exclude: List[Path] = typer.Option([], "--exclude", "-x", metavar="FILE", help="A sheet or labels file already coded: its paragraphs are not suggested again (repeatable)."),
 ) -> None:
-    """The paragraphs whose codes would teach the model most: uncertain, spread over documents and
-    themes, no near-duplicates, page furniture skipped. Fill in the empty `label` column, then
-    train with: toolkit train --labels labels.csv --labels SHEET --weight SHEET=3"""
     from toolkit.classifier import cached_model, default_model_path
     from toolkit.cli._common import expand_sources
     from toolkit.coding.sheets import read_texts, training_texts
@@ -82,40 +97,53 @@ def suggest(
         raise typer.Exit(1)
 
 
-@labels_app.command("agreement")
+AGREEMENT_HELP = (
+    "Agreement of two coders, or of a coder and a model.\n\n"
+    "n, percent agreement, Cohen's kappa, Krippendorff's alpha (nominal), per-label agreement and "
+    "confusion, with bootstrap confidence intervals that resample whole documents."
+)
+
+
+@labels_app.command("agreement", help=AGREEMENT_HELP)
 def agreement(
-    coder_a: Path = typer.Argument(..., help="Coder A's file (CSV with doc,text,label)."),
-    coder_b: Optional[Path] = typer.Argument(None, help="Coder B's file, coding the same paragraphs (matched by doc and text)."),
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Make this model coder B: it codes A's paragraphs."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
-    boot: int = typer.Option(1000, "--bootstrap", min=100, help="Bootstrap resamples for the confidence intervals."),
+    coder_a: Path = typer.Argument(..., metavar="FILE_A", help="Coder A's file (CSV with doc,text,label)."),
+    coder_b: Optional[Path] = typer.Argument(None, metavar="FILE_B", help="Coder B's file, coding the same paragraphs (matched by doc and text)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Make this model coder B: it codes A's paragraphs."),
+    fmt: Optional[ReportFormat] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
+    boot: int = typer.Option(1000, "--bootstrap", min=100, metavar="N", help="Bootstrap resamples for the confidence intervals."),
 ) -> None:
-    """Agreement of two coders: n, percent agreement, Cohen's kappa, Krippendorff's alpha
-    (nominal), per-label agreement and confusion, with bootstrap confidence intervals."""
     from toolkit.classifier import load_model
     from toolkit.cli.render import emit, text_report
     from toolkit.coding.agreement import agreement_text, compare_coders
 
+    fmt = report_target(fmt, output, [coder_a, coder_b, model], force=force)
     with warnings_as_lines():
         loaded = load_model(model) if model is not None else None
     result = compare_coders(coder_a, coder_b, model=loaded, n_boot=boot)
     for message in result["warnings"]:
         warn(message)
-    emit([result], fmt, **text_report(agreement_text))
+    emit([result], fmt, output, **text_report(agreement_text))
 
 
-@labels_app.command("audit")
+AUDIT_HELP = (
+    "The rows most likely mislabelled, from out-of-fold probabilities (confident learning).\n\n"
+    "Listed most suspicious first: row number as `labels check` counts rows, doc, text, label, "
+    "suggested label, score."
+)
+
+
+@labels_app.command("audit", help=AUDIT_HELP)
 def audit(
-    path: Path = typer.Argument(Path("labels.csv"), help="Labels file to audit."),
-    top: int = typer.Option(30, "--top", "-n", min=1, help="Rows to list, most suspicious first."),
+    path: Path = typer.Argument(Path("labels.csv"), metavar="FILE", help="Labels file to audit."),
+    top: int = typer.Option(30, "--top", "-n", min=1, metavar="N", help="Rows to list, most suspicious first."),
     fmt: Optional[TableFormat] = typer.Option(None, "--format", "-f", show_default=False, help="Output format (default: from --output's extension, else text)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (complete or not at all) instead of to standard output."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write here (complete or not at all) instead of to standard output."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML) whose cross-validation scores the rows."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Folds fitted in parallel."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="FILE", help="Run configuration (TOML) whose cross-validation scores the rows."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Folds fitted in parallel."),
 ) -> None:
-    """The rows most likely mislabelled, from out-of-fold probabilities (confident learning):
-    row number as `labels check` counts rows, doc, text, label, suggested label, score."""
     from toolkit.cli.render import check_output, choose_format, emit
     from toolkit.cli.render.labels import AUDIT_COLUMNS, write_suspects
     from toolkit.coding.audit import audit_labels

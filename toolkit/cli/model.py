@@ -7,25 +7,29 @@ from typing import Optional
 
 import typer
 
-from toolkit.cli._app import app
-from toolkit.cli._common import warnings_as_lines
+from toolkit.cli._app import App, app
+from toolkit.cli._common import force_option, output_option, report_format_option, report_target, warnings_as_lines
 from toolkit.cli.render import ReportFormat
 
-model_app = typer.Typer(help="Inspect the theme model.", no_args_is_help=True)
+model_app = App(help="Inspect the theme model.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
 
 
 @model_app.command("show")
 def show(
-    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model file (default: the shipped model)."),
-    terms: int = typer.Option(15, "--terms", "-n", min=1, help="Heaviest terms shown per theme."),
-    fmt: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Model file (default: the shipped model)."),
+    terms: int = typer.Option(15, "--terms", "-n", min=1, metavar="N", help="Heaviest terms shown per theme."),
+    fmt: Optional[ReportFormat] = report_format_option(),
+    output: Optional[Path] = output_option(),
+    force: bool = force_option(),
 ) -> None:
     """Labels and their training counts, training data, evaluation figures, heaviest terms per theme."""
     from toolkit.classifier import load_model
     from toolkit.cli.render import emit, text_report
     from toolkit.inspection import describe_model, describe_text
+    from toolkit.model_files import default_model_path
 
+    fmt = report_target(fmt, output, [model or default_model_path()], force=force)
     with warnings_as_lines():
         description = describe_model(load_model(model), terms)
-    emit([description], fmt, **text_report(describe_text))
+    emit([description], fmt, output, **text_report(describe_text))

@@ -37,7 +37,7 @@ def report(
     group_by: GroupBy = typer.Option(GroupBy.folder, "--group-by", "-g", help="Order the document list by folder (outlet) or by date; that breakdown comes first."),
     fmt: Optional[PageFormat] = typer.Option(None, "--format", "-f", show_default=False, help="html or json (default: from --output's extension, else html)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing --output file."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Articles processed in parallel (processes)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Articles processed in parallel (processes)."),
 ) -> None:
     import functools
 

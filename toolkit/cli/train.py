@@ -14,14 +14,14 @@ from toolkit.cli._common import warnings_as_lines
 @app.command()
 def train(
     labels: List[Path] = typer.Option(
-        [Path("labels.csv")], "--labels", "-l",
+        [Path("labels.csv")], "--labels", "-l", metavar="FILE",
         help="Coded paragraphs (CSV: doc,text,label[,source]); repeat to add a coded sheet beside labels.csv.",
     ),
     weight: List[str] = typer.Option(
-        [], "--weight", "-w", help="FILE=W: each row of that --labels file counts W times in fitting (repeatable)."
+        [], "--weight", "-w", metavar="FILE=W", help="FILE=W: each row of that --labels file counts W times in fitting (repeatable)."
     ),
     model: Optional[Path] = typer.Option(
-        None, "--model", "-m", show_default=False,
+        None, "--model", "-m", metavar="FILE", show_default=False,
         help="Where to write the model (*.skops); its card goes beside it, and a model already there is kept "
              "as NAME.prev.skops. Default: ~/.local/share/toolkit/models/theme.skops ($TOOLKIT_HOME/models/… "
              "or $XDG_DATA_HOME/toolkit/models/… when set).",
@@ -30,12 +30,12 @@ def train(
         False, "--replace-shipped",
         help="Maintainers: write the shipped model (models/theme.skops), keeping the old one as theme.prev.skops.",
     ),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Run configuration (TOML), e.g. experiments/configs/default.toml."),
-    set_: List[str] = typer.Option([], "--set", help="Override a config value: --set model.C=2.0 (repeatable)."),
-    experiments: Path = typer.Option(Path("experiments"), "--experiments", help="Where runs are recorded."),
-    name: Optional[str] = typer.Option(None, "--name", help="Run name (default: the config's name and the --set overrides)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", metavar="FILE", help="Run configuration (TOML), e.g. experiments/configs/default.toml."),
+    set_: List[str] = typer.Option([], "--set", metavar="KEY=VALUE", help="Override a config value: --set model.C=2.0 (repeatable)."),
+    experiments: Path = typer.Option(Path("experiments"), "--experiments", metavar="DIR", help="Where runs are recorded."),
+    name: Optional[str] = typer.Option(None, "--name", metavar="NAME", help="Run name (default: the config's name and the --set overrides)."),
     no_record: bool = typer.Option(False, "--no-record", help="Do not record the run under --experiments."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Cross-validation folds fitted in parallel."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, metavar="N", help="Cross-validation folds fitted in parallel."),
 ) -> None:
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
     from toolkit.coding.sheets import parse_weights

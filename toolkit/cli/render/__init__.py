@@ -140,29 +140,33 @@ def emit(
     count = 0
     with open_output(output, binary=name in BINARY) as stream:
         writer = _WRITERS[name](stream, columns, output is None or str(output) == "-")
-        for result in results:
-            count += 1 if counts is None or counts(result) else 0
-            if isinstance(result, Serialized):  # a batch worker already wrote it (see serialize)
-                if result.text is not None:
-                    stream.write(result.text)
+        try:
+            for result in results:
+                count += 1 if counts is None or counts(result) else 0
+                if isinstance(result, Serialized):  # a batch worker already wrote it (see serialize)
+                    if result.text is not None:
+                        stream.write(result.text)
+                    else:
+                        writer.add(result.rows)
+                elif name == "text":
+                    text(result, stream)
+                elif name == "md":
+                    stream.write(markdown(result))
+                elif name == "html":
+                    stream.write(html(result))
+                elif name in ("json", "jsonl"):
+                    items = records(result) if records is not None else (rows(result) if rows is not None else [result])
+                    writer.add(items)
                 else:
-                    writer.add(result.rows)
-            elif name == "text":
-                text(result, stream)
-            elif name == "md":
-                stream.write(markdown(result))
-            elif name == "html":
-                stream.write(html(result))
-            elif name in ("json", "jsonl"):
-                items = records(result) if records is not None else (rows(result) if rows is not None else [result])
-                writer.add(items)
-            else:
-                writer.add(rows(result))
-            if name not in BINARY:
-                stream.flush()
-        if not count and not keep_if_empty:
-            raise _Nothing()
-        writer.close()
+                    writer.add(rows(result))
+                if name not in BINARY:
+                    stream.flush()
+            if not count and not keep_if_empty:
+                raise _Nothing()
+            writer.close()
+        except BaseException:
+            writer.discard()  # nothing half-written is flushed later, e.g. when collected
+            raise
     return count
 
 
@@ -218,6 +222,9 @@ class _Writer:
 
     def close(self) -> None:
         pass
+
+    def discard(self) -> None:
+        """Drop what was written: the output is not renamed into place."""
 
 
 class _Jsonl(_Writer):
@@ -324,6 +331,12 @@ class _Parquet(_Writer):
     def close(self):
         self._flush()
         self.writer.close()
+
+    def discard(self):
+        try:
+            self.writer.close()  # before its stream closes; else pyarrow does it when collected, and fails
+        except Exception:
+            pass
 
 
 _WRITERS = {

@@ -1,43 +1,19 @@
 """``toolkit experiments`` reports: the same content as rich tables on the terminal or GitHub markdown.
 
-The library (:mod:`toolkit.experiments`) returns JSON-ready data; this module only lays it out,
-so ``--format json`` and the tables can never disagree. A report is a list of blocks (a heading,
-lines of text, tables) that :func:`print_report` and :func:`to_markdown` both render.
-rich is imported inside :func:`print_report`, so importing this module stays light.
+The library (:mod:`toolkit.experiments`) returns JSON-ready data; this module only lays it out as
+blocks (:mod:`toolkit.cli.render.blocks`), so ``--format json`` and the tables can never disagree.
 """
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass, field
 from typing import Any
 
+from toolkit.cli.render.blocks import Heading, Lines, Report, Table, print_report, to_markdown  # noqa: F401
 from toolkit.experiments import WRITTEN_PREFIX, as_number, cv_spread, format_p, value_text
 
 #: Below this many documents a bootstrap over documents has few distinct resamples and is known to
 #: give intervals narrower than they should be; the report says so beside the interval.
 FEW_DOCUMENTS = 10
-
-
-@dataclass
-class Heading:
-    text: str
-
-
-@dataclass
-class Lines:
-    lines: list[str]
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    numeric: set[int] = field(default_factory=set)
-
-
-Report = list  # of Heading | Lines | Table
 
 
 def _show(value: Any) -> str:
@@ -70,7 +46,9 @@ def overview_report(data: dict) -> Report:
     runs = data["runs"]
     if not runs:
         return [Lines([f"no runs in {data.get('root') or 'this directory'} yet; 'toolkit train' records one"])]
-    columns = ["id", "name", "created", "rows", "macro-F1", "accuracy"]
+    # A run's id ends with its name (20261123T204050Z-default): a name column would say it twice.
+    named = any(not r["id"].endswith(f"-{r['name']}") for r in runs)
+    columns = ["id"] + (["name"] if named else []) + ["created", "rows", "macro-F1", "accuracy"]
     has_seed = any(r["seed_macro_f1"] is not None for r in runs)
     if has_seed:
         columns.append("seed macro-F1")
@@ -82,15 +60,16 @@ def overview_report(data: dict) -> Report:
         f1 = _fig(r["macro_f1"])
         if r["macro_f1_std"] is not None and r["macro_f1"] is not None:
             f1 += f" ± {r['macro_f1_std']:.3f}"
-        row = [r["id"], r["name"], _when(r["created"]), _fig(r["rows"]), f1, _fig(r["accuracy"])]
+        row = [r["id"]] + ([r["name"]] if named else []) + [_when(r["created"]), _fig(r["rows"]), f1, _fig(r["accuracy"])]
         if has_seed:
             row.append(_fig(r["seed_macro_f1"]))
         if not data["same_labels"]:
             row.append((r["labels_sha256"] or "?")[:8])
         row += [_show(r["params"].get(k)) if k in r["params"] else "—" for k in data["differing_params"]]
         rows.append(row)
+    numeric = {i for i, c in enumerate(columns) if c in ("rows", "macro-F1", "accuracy", "seed macro-F1")}
     report: Report = [Table(f"{len(runs)} run{'s' if len(runs) != 1 else ''}, best macro-F1 first",
-                            columns, rows, numeric={3, 4, 5} | ({6} if has_seed else set()))]
+                            columns, rows, numeric=numeric)]
     notes = []
     if not data["same_labels"]:
         notes.append("runs were trained on different labels files (see the labels column): "
@@ -242,57 +221,3 @@ def comparison_report(data: dict) -> Report:
             [label] + [_change(v, integer=True) for v in conf["change"][i]] for i, label in enumerate(conf["labels"])
         ], numeric=set(range(1, len(conf["labels"]) + 1))))
     return report
-
-
-def to_markdown(report: Report) -> str:
-    """GitHub-flavoured markdown, for pasting into an issue, a README or a lab notebook."""
-
-    def cell(text: str) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
-
-    out: list[str] = []
-    for block in report:
-        if isinstance(block, Heading):
-            out += [f"## {block.text}", ""]
-        elif isinstance(block, Lines):
-            out += [f"- {cell(line)}" for line in block.lines] + [""]
-        elif isinstance(block, Table):
-            out += [f"**{cell(block.title)}**", ""]
-            out.append("| " + " | ".join(cell(c) or " " for c in block.columns) + " |")
-            out.append("|" + "|".join("---:" if i in block.numeric else "---" for i in range(len(block.columns))) + "|")
-            out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in block.rows]
-            out.append("")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def print_report(report: Report, console=None, stream=None) -> None:
-    """Rich tables on the terminal; every cell is plain text (a value like ``[1, 3]`` is not markup)."""
-    from rich.console import Console
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    if console is None:
-        stream = stream if stream is not None else sys.stdout
-        tty = stream is sys.stdout and sys.stdout.isatty()
-        console = Console(file=stream, soft_wrap=False, width=None if tty else 120, no_color=not tty)
-    for block in report:
-        if isinstance(block, Heading):
-            console.print(Text(block.text, style="bold"))
-        elif isinstance(block, Lines):
-            for line in block.lines:
-                console.print(Text(line), soft_wrap=True)  # one line in a pipe; the terminal wraps it
-        elif isinstance(block, Table):
-            console.print(Text(block.title, style="bold"))  # a rich title would wrap to the table's width
-            table = RichTable()
-            for i, column in enumerate(block.columns):
-                # ids are copied into the next command, so their column is never cut short
-                keep = column in ("id", "coded", "label", "metric", "parameter")
-                widest = max((len(str(r[i])) for r in block.rows), default=0)
-                table.add_column(Text(column), justify="right" if i in block.numeric else "left", no_wrap=keep,
-                                 min_width=max(widest, len(column)) if keep else max(min(widest, 16), min(len(column), 24)))
-            for row in block.rows:
-                table.add_row(*(Text(str(v)) for v in row))
-            # a table too wide for the console is printed whole (a pipe or file has no width)
-            needed = sum((c.min_width or 1) + 3 for c in table.columns) + 1
-            console.print(table, width=max(console.width, needed) if console.file is not sys.stdout or
-                          not console.is_terminal else None, crop=False)

@@ -1,47 +1,34 @@
-"""Tables for the terminal (rich), kept apart from the commands that decide what to show."""
+"""``toolkit labels`` outputs: the check's tables, the sheet to code, the suspects of an audit."""
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-
-from toolkit.labels import is_seed_doc
+from toolkit.cli.render.blocks import Report, Table
 
 
-def console() -> Console:
-    return Console(soft_wrap=False)
-
-
-def print_label_report(report) -> None:
-    out = console()
-    table = Table(title=f"{report.path}: {len(report.rows)} rows", title_justify="left")
-    table.add_column("label")
-    table.add_column("rows", justify="right")
-    table.add_column("share", justify="right")
-    for label, n in sorted(report.label_counts().items(), key=lambda kv: (-kv[1], kv[0])):
-        table.add_row(label, str(n), f"{n / len(report.rows):.0%}")
-    out.print(table)
-    docs = Table(title="by document", title_justify="left")
-    docs.add_column("doc")
-    docs.add_column("rows", justify="right")
-    docs.add_column("labels")
-    per_doc: dict[str, dict[str, int]] = {}
-    for r in report.rows:
-        per_doc.setdefault(r.doc, {}).setdefault(r.label, 0)
-        per_doc[r.doc][r.label] += 1
-    written = {d: c for d, c in per_doc.items() if not is_seed_doc(d)}
-    for doc, counts in per_doc.items():
-        if doc in written:
+def check_report(data: dict) -> Report:
+    """``labels check`` (data from :meth:`toolkit.labels.LabelReport.to_dict`): rows per label,
+    then per document, the team-written documents (``written-*``) pooled into one row."""
+    total = data["rows"]
+    labels = Table(f"{data['path']}: {total} row{'s' if total != 1 else ''}", ["label", "rows", "share"],
+                   [[label, str(n), f"{n / total:.0%}"] for label, n in data["labels"].items()], numeric={1, 2})
+    docs = Table("by document", ["doc", "rows", "labels"], [], numeric={1})
+    written: dict[str, int] = {}
+    count = 0
+    for doc in data["documents"]:
+        if doc["seed"]:
+            docs.rows.append([doc["doc"], str(doc["rows"]), _counts(doc["labels"])])
             continue
-        docs.add_row(doc, str(sum(counts.values())), ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        count += 1
+        for label, n in doc["labels"].items():
+            written[label] = written.get(label, 0) + n
     if written:
-        totals: dict[str, int] = {}
-        for counts in written.values():
-            for k, v in counts.items():
-                totals[k] = totals.get(k, 0) + v
-        docs.add_row(f"written-* ({len(written)} docs)", str(sum(totals.values())),
-                     ", ".join(f"{k} {v}" for k, v in sorted(totals.items())))
-    out.print(docs)
+        docs.rows.append([f"written-* ({count} doc{'s' if count != 1 else ''})", str(sum(written.values())),
+                          _counts(dict(sorted(written.items())))])
+    return [labels, docs]
+
+
+def _counts(counts: dict) -> str:
+    return ", ".join(f"{label} {n}" for label, n in counts.items())
 
 
 #: The sheet ``labels suggest`` writes for a coder: ``label`` is left empty to fill in.
