@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from toolkit import experiments
-from toolkit.config import flatten, load_config
+from toolkit.runs import store as experiments
+from toolkit.themes.config import flatten, load_config
 from toolkit.errors import ToolkitError
 
 DEFAULTS = {
@@ -110,5 +110,5 @@ def test_flatten_gives_one_dotted_key_per_setting():
 
 
 def test_experiments_still_offers_load_config_and_flatten():
-    # toolkit.training imports them from toolkit.experiments, where they used to live.
+    # toolkit.themes.training imports them from toolkit.runs.store, where they used to live.
     assert experiments.load_config is load_config and experiments.flatten is flatten

@@ -25,11 +25,11 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from toolkit import experiments as ex
+from toolkit.runs import store as ex
 from toolkit.cli.render import experiments as render
 from toolkit.errors import ToolkitError
 from toolkit.files import sha256_file
-from toolkit.labels import LabelSet, read_labels
+from toolkit.themes.labels import LabelSet, read_labels
 
 THEMES = ("industry", "governance", "talent", "ecology", "other")
 CUES = {"industry": "合作社", "governance": "村规民约", "talent": "返乡青年", "ecology": "梭梭林", "other": "责任编辑"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit.errors import ToolkitError
-from toolkit.labels import check_labels, read_labels
+from toolkit.themes.labels import check_labels, read_labels
 
 GOOD = [
     ("a", "合作社今年销售额突破百万元。", "industry"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.sentences import sentence_texts, split_sentences
+from toolkit.text.sentences import sentence_texts, split_sentences
 
 
 def test_closing_quotes_stay_with_their_sentence():

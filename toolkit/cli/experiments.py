@@ -18,7 +18,7 @@ experiments_app = App(
 app.add_typer(experiments_app, name="experiments")
 
 ROOT_HELP = "Directory holding the runs."
-# The forms toolkit.experiments.resolve_run accepts (RUN_FORMS there; a test keeps them in step),
+# The forms toolkit.runs.store.resolve_run accepts (RUN_FORMS there; a test keeps them in step),
 # written out here so that --help does not import the library.
 RUN_FORMS = ("run id, unique id prefix, run directory, run name (its latest run), "
              "'latest' or 'latest~N' (N runs before the latest)")
@@ -46,7 +46,7 @@ def list_command(
     force: bool = force_option(),
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
-    from toolkit import experiments
+    from toolkit.runs import store as experiments
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
@@ -64,7 +64,7 @@ def show_command(
     force: bool = force_option(),
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
-    from toolkit import experiments
+    from toolkit.runs import store as experiments
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
@@ -94,7 +94,7 @@ def compare_command(
     ),
 ) -> None:
     """Parameter and metric changes from A to B, and whether B differs beyond noise (paired tests)."""
-    from toolkit import experiments
+    from toolkit.runs import store as experiments
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 

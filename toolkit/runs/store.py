@@ -1,7 +1,7 @@
 """Experiment runs: every training recorded under ``experiments/``, and runs compared honestly.
 
 This module records runs, reads them back, and turns them into data (JSON-ready dicts) for
-``toolkit experiments list|show|compare``; configuration files are :mod:`toolkit.config`, and the
+``toolkit experiments list|show|compare``; configuration files are :mod:`toolkit.themes.config`, and the
 terminal and markdown rendering of that data is :mod:`toolkit.cli.render.experiments`.
 
 Why it is built this way:
@@ -44,10 +44,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from toolkit.config import flatten, load_config  # noqa: F401  (re-exported: toolkit.training imports them from here)
+from toolkit.themes.config import flatten, load_config  # noqa: F401  (re-exported: toolkit.themes.training imports them from here)
 from toolkit.errors import ToolkitError
 from toolkit.files import atomic_directory, sha256_file
-from toolkit.labels import WRITTEN_DOC_PREFIX as WRITTEN_PREFIX, is_seed_doc  # noqa: F401  (re-exported)
+from toolkit.themes.labels import WRITTEN_DOC_PREFIX as WRITTEN_PREFIX, is_seed_doc  # noqa: F401  (re-exported)
 from toolkit.provenance import json_safe, library_versions
 
 RUN_FILE = "run.json"

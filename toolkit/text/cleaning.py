@@ -15,7 +15,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from toolkit.garbled import PINYIN_SYLLABLE, GarbledRun, repair_garbled
+from toolkit.text.garbled import PINYIN_SYLLABLE, GarbledRun, repair_garbled
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A gloss is one pinyin syllable with a tone mark, in half- or full-width brackets, right after a

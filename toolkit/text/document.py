@@ -1,79 +1,28 @@
-"""The data model every command shares: a document is a list of repaired, typed paragraphs.
-
-Paragraphs keep their display text (what the article wrote) and its analysis form (Simplified,
-one punctuation form). Segmentation already computes the analysis form to recognise page furniture
-in either script, so it hands it over instead of features converting the text a second time.
-"""
+"""The data model every command shares: a document is a list of repaired, typed paragraphs
+(:mod:`toolkit.text.parts`), built one way, :meth:`Document.from_text`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from toolkit.garbled import GarbledRun
+from toolkit.text.parts import (  # noqa: F401 (the data model, importable from here)
+    BODY,
+    BOILERPLATE_KINDS,
+    BYLINE,
+    CAPTION,
+    COPYRIGHT,
+    HEADING,
+    LINKS,
+    NAVIGATION,
+    QR,
+    Paragraph,
+    Sentence,
+)
+from toolkit.text.patterns import chinese_share
 
-BODY = "body"
-HEADING = "heading"
-CAPTION = "caption"
-NAVIGATION = "navigation"
-BYLINE = "byline"
-COPYRIGHT = "copyright"
-LINKS = "links"
-QR = "qr"
-
-#: Kinds that are page furniture rather than the article: flagged, never summarised, and coded
-#: ``other`` without asking the model. Headings are not here: they are the article's own words.
-BOILERPLATE_KINDS = frozenset({CAPTION, NAVIGATION, BYLINE, COPYRIGHT, LINKS, QR})
-
-
-@dataclass
-class Paragraph:
-    index: int
-    text: str
-    kind: str = BODY
-    garbled: list[GarbledRun] = field(default_factory=list)
-    analysis: str | None = field(default=None, repr=False, compare=False)
-    #: ``text`` with the characters width normalisation changed as the file wrote them (ｎｅｗｓ,
-    #: ２０％); same length as ``text``; None when no character changed. See :attr:`quote_text`.
-    quote: str | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def quote_text(self) -> str:
-        """What a summary quotes: the display text, its characters in their original width.
-
-        Offsets into ``text`` are offsets into this; glosses, escapes and white space stay as
-        cleaning left them (see :func:`toolkit.cleaning.quote_form`)."""
-        return self.text if self.quote is None else self.quote
-
-    @property
-    def is_boilerplate(self) -> bool:
-        return self.kind in BOILERPLATE_KINDS
-
-    @property
-    def analysis_text(self) -> str:
-        if self.analysis is None:
-            from toolkit.cleaning import analysis_form
-
-            self.analysis = analysis_form(self.text)
-        return self.analysis
-
-    def sentences(self) -> list["Sentence"]:
-        from toolkit.sentences import split_sentences
-
-        out = []
-        for start, end in split_sentences(self.text):
-            damaged = any(run.start < end and start < run.end for run in self.garbled)
-            out.append(Sentence(self.index, start, end, self.text[start:end], damaged))
-        return out
-
-
-@dataclass(frozen=True)
-class Sentence:
-    paragraph: int
-    start: int
-    end: int
-    text: str
-    garbled: bool = False
+#: Below this share of Chinese characters among a document's letters it is flagged as not Chinese.
+MIN_CHINESE_SHARE = 0.5
 
 
 @dataclass
@@ -88,10 +37,21 @@ class Document:
     notes: list[str] = field(default_factory=list)
 
     @classmethod
-    def from_text(cls, text: str, name: str = "<text>", path: str | None = None) -> "Document":
-        from toolkit.paragraphs import segment
+    def from_text(cls, text: str, name: str = "<text>", path: str | None = None, encoding: str = "utf-8",
+                  replaced: int = 0) -> "Document":
+        """The one way to build a document: segment ``text`` (already decoded) into typed
+        paragraphs, and note the ``replaced`` undecodable bytes and a text that is not Chinese."""
+        from toolkit.text.paragraphs import segment
 
-        return cls(name=name, paragraphs=segment(text), path=path)
+        doc = cls(name=name, paragraphs=segment(text), path=path, encoding=encoding, replaced=replaced)
+        if replaced:
+            doc.notes.append(f"{replaced} undecodable byte{'s' if replaced != 1 else ''} in {encoding} "
+                             f"replaced with U+FFFD")
+        share = chinese_share(text)
+        if share < MIN_CHINESE_SHARE:
+            doc.notes.append(f"not Chinese text ({share:.0%} of its letters are Chinese characters); "
+                             f"its themes and summary are unreliable")
+        return doc
 
     @property
     def body(self) -> list[Paragraph]:

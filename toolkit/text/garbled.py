@@ -7,7 +7,7 @@ byte in ASCII range (``h``, ``d``) realigns the decoder, or until the decoder gi
 writes ``?`` (sometimes swallowing the next ASCII byte). Because the garbled characters still encode the shifted bytes,
 re-encoding them and pairing the bytes the other way round restores the original characters.
 
-This module runs *before* the pinyin-gloss remover in :mod:`toolkit.cleaning`: a run can swallow
+This module runs *before* the pinyin-gloss remover in :mod:`toolkit.text.cleaning`: a run can swallow
 the ``(`` of the gloss that follows it (``?jīng)``), and we put it back so the remover sees it.
 A lost byte can also sit *before* such an orphaned gloss tail, with the shift after it:
 ``當?shù)剞r(nóng)`` is 當(dāng)地(dì)農(nóng) with 地's lead byte lost; 剞r is D8|DE 72, the trail of 地 and

@@ -41,3 +41,14 @@ def is_alpha(points):
     if len(astral):
         out[astral] = [chr(c).isalpha() for c in points[astral].tolist()]
     return out
+
+
+def chinese_share(text: str) -> float:
+    """Chinese characters among the letters of ``text`` (1.0 when it has no letters at all)."""
+    import numpy as np
+
+    points = np.frombuffer(text[:200_000].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    letters = int(np.count_nonzero(is_alpha(points)))  # every Chinese character is a letter
+    chinese = int(np.count_nonzero(((points >= 0x3400) & (points <= 0x9FFF)) | ((points >= 0xF900) & (points <= 0xFAFF))
+                                   | ((points >= 0x20000) & (points <= 0x3134F))))
+    return chinese / letters if letters else 1.0

@@ -150,7 +150,7 @@ def cue_predict(texts: Sequence[str], classes: Sequence[str], fallback: str) -> 
     predicted: that is the baseline's weakness, not a bug). Ties go to the earlier label in
     ``classes`` order, so the result does not depend on dictionary order.
     """
-    from toolkit.cleaning import to_simplified
+    from toolkit.text.cleaning import to_simplified
 
     cues = {label: words for label, words in cue_words().items() if label in set(classes)}
     out = []
@@ -171,7 +171,7 @@ def _majority(counts: Counter) -> str:
 
 
 def _fallback(classes: Sequence[str], counts: Counter) -> str:
-    from toolkit.classifier import OTHER
+    from toolkit.themes.classifier import OTHER
 
     return OTHER if OTHER in classes else _majority(counts)
 
@@ -194,7 +194,7 @@ def _fold_fit_predict(config, X, y, train, test, classes, weights=None):
     """One fold: fit a fresh pipeline on ``train``, probabilities for ``test`` in ``classes`` order."""
     import numpy as np
 
-    from toolkit.classifier import build_pipeline
+    from toolkit.themes.classifier import build_pipeline
 
     fit_params = {} if weights is None else {"classifier__sample_weight": weights[train]}
     pipeline = build_pipeline(config).fit(X[train], y[train], **fit_params)
@@ -233,7 +233,7 @@ def _splits(labels, folds: int, repeats: int, seed: int):
 
 
 def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None = None) -> Evaluation:
-    """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.labels.LabelSet`.
+    """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.themes.labels.LabelSet`.
 
     Text is tokenised once for all folds (tokenisation has no learned state, so this leaks
     nothing); the vectorizers and the classifier are fitted afresh inside every fold. Row
@@ -243,7 +243,7 @@ def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None 
     import numpy as np
     from joblib import Parallel, delayed
 
-    from toolkit.classifier import prepared_texts
+    from toolkit.themes.classifier import prepared_texts
 
     ev = config["evaluation"]
     classes = labels.classes
@@ -287,7 +287,7 @@ def _most_probable(proba, classes: Sequence[str]) -> list[str]:
 
 
 def _prediction_records(rows, predicted: Sequence[str], proba) -> list[dict]:
-    """One record per labelled row, as :func:`toolkit.experiments.record_run` stores them."""
+    """One record per labelled row, as :func:`toolkit.runs.store.record_run` stores them."""
     return [
         {"row": r.row, "doc": r.doc, "label": r.label, "predicted": predicted[i],
          "confidence": round(float(proba[i].max()), 4)}
@@ -318,9 +318,9 @@ def evaluate_model(model, labels) -> Evaluation:
     Rows are coded as paragraphs by the model itself (no boilerplate short cut: a test row has
     no page around it to tell what kind of block it was).
     """
-    from toolkit.scoring import analysis_texts
+    from toolkit.themes.scoring import analysis_texts
 
-    from toolkit.classifier import row_hash
+    from toolkit.themes.classifier import row_hash
 
     trained = Counter(model.card.get("labels", {}))
     unknown = sorted(set(labels.classes) - set(model.classes))
@@ -423,9 +423,9 @@ def report_text(metrics: dict) -> str:
 
 def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides=(), jobs: int = 1) -> Evaluation:
     """What ``toolkit evaluate`` does: cross-validate a configuration, or score a model on ``test``."""
-    from toolkit.classifier import load_model
-    from toolkit.labels import read_labels
-    from toolkit.training import resolve_config
+    from toolkit.themes.classifier import load_model
+    from toolkit.themes.labels import read_labels
+    from toolkit.themes.config import resolve_config
 
     if test is not None:
         if config is not None or overrides:
@@ -437,7 +437,7 @@ def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides
 
 def read_test_labels(path):
     """A held-out file is checked like labels.csv, except that a label may occur only once."""
-    from toolkit.labels import LabelSet, check_labels
+    from toolkit.themes.labels import LabelSet, check_labels
 
     report = check_labels(path, min_per_label=1)
     if not report.ok:

@@ -7,7 +7,7 @@ learned the theme or the outlets' habits (a byline, a place name) that happen to
 
 from __future__ import annotations
 
-from toolkit.classifier import ThemeModel
+from toolkit.themes.classifier import ThemeModel
 from toolkit.errors import ToolkitError
 
 
@@ -71,7 +71,7 @@ _ANALYZER_NAMES = {"word": "words", "char": "characters", "both": "words + chara
 
 def describe_text(d: dict) -> str:
     """:func:`describe_model` for a terminal."""
-    from toolkit.evaluation import headline
+    from toolkit.themes.evaluation import headline
 
     short = (d.get("model_sha256") or "")[:12]
     run = f", run {d['run']}" if d.get("run") else ""

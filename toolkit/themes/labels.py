@@ -141,7 +141,7 @@ def check_labels(path: str | Path, min_per_label: int = 2, duplicates: str = "wa
     sheet joining labels.csv must not count a paragraph twice); such a sheet may hold a single
     label (``min_labels=1``).
     """
-    from toolkit.reading import decode
+    from toolkit.text.reading import decode
 
     path = str(path)
     report = LabelReport(path)
