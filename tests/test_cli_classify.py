@@ -17,7 +17,8 @@ from toolkit.themes import classifier as clf
 from toolkit.themes import config as cfg
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
-from toolkit.themes.labels import read_labels, write_labels
+from tests.labels_files import write_labels
+from toolkit.themes.labels import read_labels
 
 from tests.test_classifier import OLD_SKLEARN, copy_model, plant_sklearn_version, shared_model
 

@@ -11,7 +11,8 @@ from toolkit.themes import training
 from toolkit.themes import config as cfg
 from toolkit.coding.sheets import LabelProblems, parse_weights, read_label_files
 from toolkit.errors import ToolkitError
-from toolkit.themes.labels import read_labels, write_labels
+from tests.labels_files import write_labels
+from toolkit.themes.labels import read_labels
 
 FAST = {"folds": 2, "repeats": 1, "seed": 0}
 

@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from toolkit.runs import store as experiments
 from toolkit.themes.config import flatten, load_config
 from toolkit.errors import ToolkitError
 
@@ -109,6 +108,8 @@ def test_flatten_gives_one_dotted_key_per_setting():
     }
 
 
-def test_experiments_still_offers_load_config_and_flatten():
-    # toolkit.themes.training imports them from toolkit.runs.store, where they used to live.
-    assert experiments.load_config is load_config and experiments.flatten is flatten
+def test_training_uses_the_one_configuration_module():
+    from toolkit.themes import config, training
+
+    assert training.flatten is flatten and training.resolve_config is config.resolve_config
+    assert config.load_config is load_config

@@ -12,6 +12,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from toolkit.themes import classifier as clf
 from toolkit.themes import scoring
 from toolkit.themes import config as cfg
+from toolkit.cli.render.evaluation import report_text
 from toolkit.themes import evaluation as ev
 from toolkit.errors import ToolkitError
 from toolkit.themes.labels import LabelRow, read_labels
@@ -34,7 +35,7 @@ def small_labels(tmp_path_factory):
             taken.append(r)
             per_label[r.label] += 1
     path = tmp_path_factory.mktemp("small") / "labels.csv"
-    from toolkit.themes.labels import write_labels
+    from tests.labels_files import write_labels
 
     write_labels(path, list(taken))
     return read_labels(path)
@@ -152,7 +153,7 @@ def test_saved_model_on_a_held_out_file(tmp_path_factory, write_labels_file):
     assert m["seed_rows"] == len(test_rows)
     top = max(model.card["labels"], key=model.card["labels"].get)
     assert m["baselines"]["majority"]["per_class"][top]["recall"] == 1.0
-    text = ev.report_text(m)
+    text = report_text(m)
     for label in model.classes + ["health"]:
         assert label in text
     assert "macro-F1" in text and "cue_words" in text and "labels the model does not know" in text
@@ -160,7 +161,7 @@ def test_saved_model_on_a_held_out_file(tmp_path_factory, write_labels_file):
 
 def test_text_report_lists_every_figure(small_labels):
     m = ev.cross_validate(small_labels, cfg.resolve_config(None, FAST)).metrics
-    text = ev.report_text(m)
+    text = report_text(m)
     assert "3 folds x 2 repeats" in text
     for label, s in m["per_class"].items():
         assert f"{label}" in text and f"{s['f1']:.3f}" in text
@@ -214,4 +215,4 @@ def test_held_out_figures_carry_intervals_and_warn_about_training_rows(model_pat
     low, high = m["macro_f1_ci"]
     assert low <= m["macro_f1"] <= high
     assert m["baselines"]["cue_words"]["macro_f1_ci"] is not None
-    assert "95% CI" in ev.report_text(m)
+    assert "95% CI" in report_text(m)

@@ -9,7 +9,8 @@ from toolkit.themes import classifier as clf
 from toolkit.themes import training
 from toolkit.themes import config as cfg
 from toolkit.errors import ToolkitError
-from toolkit.themes.labels import read_labels, write_labels
+from tests.labels_files import write_labels
+from toolkit.themes.labels import read_labels
 
 FAST = {"evaluation": {"folds": 2, "repeats": 1, "seed": 0}}
 

@@ -26,7 +26,8 @@ def show(
     """Labels and their training counts, training data, evaluation figures, heaviest terms per theme."""
     from toolkit.themes.classifier import load_model
     from toolkit.cli.render import emit, text_report
-    from toolkit.themes.inspection import describe_model, describe_text
+    from toolkit.cli.render.model import describe_text
+    from toolkit.themes.inspection import describe_model
     from toolkit.themes.model_files import default_model_path
 
     fmt = report_target(fmt, output, [model or default_model_path()], force=force)

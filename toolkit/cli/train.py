@@ -39,7 +39,7 @@ def train(
 ) -> None:
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
     from toolkit.coding.sheets import parse_weights
-    from toolkit.themes.evaluation import headline
+    from toolkit.cli.render.evaluation import headline
     from toolkit.themes.classifier import shipped_model_path
     from toolkit.errors import ToolkitError
     from toolkit.themes.config import resolve_config
