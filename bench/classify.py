@@ -6,7 +6,7 @@ The corpus is the five seed articles copied into a temporary folder until it hol
   a process that only imports numpy, scipy.sparse and opencc. Target: <= 2.5x.
 - whole process: ``toolkit classify CORPUS --format jsonl -o FILE`` (``--mb``, default 5), against
   plain single-process ``jieba.lcut`` over the same texts (dictionary loaded first). Target >= 3x.
-- warm, one core: the library (:func:`toolkit.batch.run` over :func:`toolkit.results.code_file`,
+- warm, one core: the library (:func:`toolkit.batch.run` over :func:`toolkit.themes.results.code_file`,
   JSONL lines written to a file) with the model loaded, in MB/s. Target >= 6 MB/s. The floor
   printed beside it is the same reading, OpenCC and scoring in the fewest steps (whole files,
   no cleaning, no paragraphs, no output).
@@ -95,8 +95,8 @@ def jsonl_lines(result) -> str:
 
 def time_warm(files: list[Path], model: Path, out: Path) -> float:
     from toolkit import batch
-    from toolkit.model import cached_model
-    from toolkit.results import code_file
+    from toolkit.themes.model import cached_model
+    from toolkit.themes.results import code_file
 
     loaded = cached_model(model)
     work = functools.partial(code_file, model=loaded, serialize=jsonl_lines)
@@ -115,8 +115,8 @@ def time_warm(files: list[Path], model: Path, out: Path) -> float:
 
 def time_floor(files: list[Path], model: Path) -> float:
     """Read, OpenCC and score each whole file: the same work in the fewest steps."""
-    from toolkit.cleaning import to_simplified
-    from toolkit.model import cached_model
+    from toolkit.text.cleaning import to_simplified
+    from toolkit.themes.model import cached_model
 
     loaded = cached_model(model)
     started = time.perf_counter()

@@ -62,7 +62,7 @@ def read_realset(path: Path) -> list[Row]:
 
 
 def synthetic_realset(labels_path: Path) -> list[Row]:
-    from toolkit.labels import read_labels
+    from toolkit.themes.labels import read_labels
 
     out = []
     for r in read_labels(labels_path).rows:
@@ -77,15 +77,15 @@ class Fitter:
     """Fits the shipped configuration on base rows plus extra weighted rows; caches prepared text."""
 
     def __init__(self, base_texts, base_labels, weight: float):
-        from toolkit.training import resolve_config
+        from toolkit.themes.config import resolve_config
 
         self.config = resolve_config()
         self.base_texts, self.base_labels, self.weight = list(base_texts), list(base_labels), weight
         self.fits = 0
 
     def fit(self, texts=(), labels=()):
-        from toolkit.classifier import build_pipeline, uses_lexicon, word_tokenizer
-        from toolkit.scoring import prepare
+        from toolkit.themes.classifier import build_pipeline, uses_lexicon, word_tokenizer
+        from toolkit.themes.scoring import prepare
 
         f = self.config["features"]
         X = prepare(self.base_texts + list(texts), word_tokenizer(f), uses_lexicon(f))
@@ -95,8 +95,8 @@ class Fitter:
         return build_pipeline(self.config).fit(X, y, classifier__sample_weight=w)
 
     def predict_proba(self, pipeline, texts):
-        from toolkit.classifier import uses_lexicon, word_tokenizer
-        from toolkit.scoring import prepare
+        from toolkit.themes.classifier import uses_lexicon, word_tokenizer
+        from toolkit.themes.scoring import prepare
 
         f = self.config["features"]
         return pipeline.predict_proba(prepare(list(texts), word_tokenizer(f), uses_lexicon(f)))
@@ -126,7 +126,7 @@ def doc_bootstrap(y, docs, pred_a, preds_b, labels, n_boot=1000, seed=0):
 
 def run_outlet(rows, base, ks, draws, weight, test_share, split_seed, n_boot):
     from toolkit.coding.suggest import MIN_HAN, han_count, select
-    from toolkit.scoring import analysis_texts
+    from toolkit.themes.scoring import analysis_texts
 
     rng = np.random.default_rng(split_seed)
     docs = sorted({r.doc for r in rows})
@@ -182,7 +182,7 @@ def main() -> None:
     parser.add_argument("--bootstrap", type=int, default=1000)
     args = parser.parse_args()
 
-    from toolkit.labels import read_labels
+    from toolkit.themes.labels import read_labels
 
     real = synthetic_realset(args.labels) if args.synthetic else read_realset(args.realset)
     real_texts = {" ".join(r.text.split()) for r in real}

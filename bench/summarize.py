@@ -60,7 +60,7 @@ def main() -> None:
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    from toolkit.reading import document_from_text, read_document
+    from toolkit.text.reading import document_from_text, read_document
     from toolkit.summaries import TextRankSummarizer, summarize_document
     from toolkit.summaries.units import MAX_REFRAIN_CHARS, analyse
 
@@ -200,7 +200,7 @@ def _best(fn, repeat: int) -> float:
 
 
 def _content(text: str) -> int:
-    from toolkit.patterns import CONTENT_CHAR
+    from toolkit.text.patterns import CONTENT_CHAR
 
     return len(CONTENT_CHAR.findall(text))
 
@@ -303,7 +303,7 @@ def paired_ci(a, b, rounds: int = 2000, seed: int = 0):
 def news(grid: bool = False) -> None:
     import numpy as np
 
-    from toolkit.reading import document_from_text
+    from toolkit.text.reading import document_from_text
     from toolkit.summaries import SUMMARIZERS, NewsRankSummarizer
     from toolkit.summaries.units import analyse
 

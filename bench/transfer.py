@@ -36,9 +36,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.classifier import classify_document, fit, load_model  # noqa: E402
-from toolkit.evaluation import bootstrap_macro_f1, cue_predict  # noqa: E402
-from toolkit.reading import document_from_text  # noqa: E402
+from toolkit.themes.classifier import classify_document, fit, load_model  # noqa: E402
+from toolkit.themes.evaluation import bootstrap_macro_f1, cue_predict  # noqa: E402
+from toolkit.text.reading import document_from_text  # noqa: E402
 
 DEFAULT_SET = ROOT / "bench" / "out" / "realset" / "realset.csv"
 
@@ -112,8 +112,8 @@ def by_outlet(docs) -> dict[str, list[tuple[str, int]]]:
 
 
 def train_config(config_path: str | None, labels_path: Path):
-    from toolkit.labels import read_labels
-    from toolkit.training import resolve_config
+    from toolkit.themes.labels import read_labels
+    from toolkit.themes.config import resolve_config
 
     config = resolve_config(config_path)
     labels = read_labels(labels_path)

@@ -30,7 +30,7 @@ def seed_paths(seeds_dir) -> list[Path]:
 @pytest.fixture(scope="session")
 def seed_docs(seed_paths) -> dict:
     """name -> Document, read once for the whole session (segmenting is not free)."""
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     return {p.name: read_document(str(p)) for p in seed_paths}
 
@@ -62,7 +62,7 @@ def model_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def model(model_path):
     """The session's model, loaded once."""
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
 
     return load_model(model_path)
 

@@ -30,7 +30,7 @@ def corpus(seed_paths, folder: Path, copies: int) -> Path:
 
 
 def first_line(source: str) -> str:
-    from toolkit.reading import read_text
+    from toolkit.text.reading import read_text
 
     return read_text(source)[0].split("\n", 1)[0]
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit import classifier as clf
-from toolkit import inspection, scoring, training
+from toolkit.themes import classifier as clf
+from toolkit.themes import inspection, scoring, training
+from toolkit.themes import config as cfg
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels
+from toolkit.themes.labels import read_labels
 
 REPO = Path(__file__).resolve().parents[1]
 _SHARED: dict = {}
@@ -27,7 +28,7 @@ def shared_model(tmp_path_factory) -> Path:
     if "path" not in _SHARED:
         folder = tmp_path_factory.mktemp("shared-model")
         labels = read_labels(REPO / "labels.csv")
-        model = clf.fit(labels, training.resolve_config())
+        model = clf.fit(labels, cfg.resolve_config())
         _SHARED["path"] = clf.save_model(model, folder / "theme.skops").path
     return _SHARED["path"]
 
@@ -59,7 +60,7 @@ def seed_paragraphs(seed_docs) -> list[str]:
 
 
 def test_prepare_gives_simplified_words_without_punctuation(seed_docs):
-    from toolkit.tokens import cut
+    from toolkit.text.tokens import cut
 
     doc = seed_docs["000_80b299e3c5607492.txt"]  # Traditional script
     paragraph = doc.paragraphs[0]
@@ -95,8 +96,8 @@ def test_every_classifier_saves_and_loads_with_only_allowed_types(write_labels_f
     rows = [r for r in read_labels(REPO / "labels.csv").rows][::5]
     path = write_labels_file([(r.doc, r.text, r.label) for r in rows])
     labels = read_labels(path)
-    for name in training.CLASSIFIERS:
-        config = training.resolve_config(None, [f"model.classifier={name}", "model.C=1.0"])
+    for name in cfg.CLASSIFIERS:
+        config = cfg.resolve_config(None, [f"model.classifier={name}", "model.C=1.0"])
         model = clf.fit(labels, config)
         saved = clf.save_model(model, tmp_path / name / "theme.skops")
         untrusted = set(sio.get_untrusted_types(file=saved.path))
@@ -363,7 +364,7 @@ def test_document_shares_are_character_weighted_over_non_boilerplate(model, seed
 def test_without_other_label_boilerplate_goes_to_the_model(write_labels_file, seed_docs, tmp_path):
     rows = [r for r in read_labels(REPO / "labels.csv").rows if r.label in ("industry", "ecology")][:120]
     labels = read_labels(write_labels_file([(r.doc, r.text, r.label) for r in rows]))
-    model = clf.fit(labels, training.resolve_config())
+    model = clf.fit(labels, cfg.resolve_config())
     doc = seed_docs["003_c57ee54164801b7a.txt"]
     result = clf.classify_document(doc, model)
     assert {p.label for p in result.paragraphs} <= {"industry", "ecology"}
@@ -384,7 +385,7 @@ def test_labels_come_from_the_data(write_labels_file, tmp_path):
         ])
     ]
     labels = read_labels(write_labels_file(rows + health))
-    model = clf.fit(labels, training.resolve_config())
+    model = clf.fit(labels, cfg.resolve_config())
     assert "health" in model.classes
     saved = clf.save_model(model, tmp_path / "theme.skops")
     assert "health" in clf.load_model(saved.path).card["labels"]
@@ -431,13 +432,13 @@ def test_top_terms_are_the_heaviest_weights(model):
 
 def test_default_config_file_matches_the_built_in_defaults():
     shipped = tomllib.loads((REPO / "experiments" / "configs" / "default.toml").read_text(encoding="utf-8"))
-    assert shipped == training.DEFAULT_CONFIG
+    assert shipped == cfg.DEFAULT_CONFIG
     for path in (REPO / "experiments" / "configs").glob("*.toml"):
-        training.resolve_config(path)  # every shipped config is valid
+        cfg.resolve_config(path)  # every shipped config is valid
 
 
 def test_config_overrides_and_their_errors(tmp_path):
-    config = training.resolve_config(None, ["model.C=2.5", "features.analyzer=char", "features.char_ngram_range=[2, 3]"])
+    config = cfg.resolve_config(None, ["model.C=2.5", "features.analyzer=char", "features.char_ngram_range=[2, 3]"])
     assert config["model"]["C"] == 2.5 and config["features"]["analyzer"] == "char"
     assert config["features"]["char_ngram_range"] == [2, 3]
     for bad, message in [
@@ -448,7 +449,7 @@ def test_config_overrides_and_their_errors(tmp_path):
         ("features.tokeniser=jieba", "tokeniser"),
     ]:
         with pytest.raises(ToolkitError, match=message):
-            training.resolve_config(None, [bad])
+            cfg.resolve_config(None, [bad])
 
 
 @pytest.mark.parametrize(
@@ -473,7 +474,7 @@ def test_character_model_prepares_text_without_segmenting(monkeypatch):
     def no_segmenter(*args, **kwargs):
         raise AssertionError("a characters-only model must not segment words")
 
-    monkeypatch.setattr("toolkit.tokens.cut", no_segmenter)
+    monkeypatch.setattr("toolkit.text.tokens.cut", no_segmenter)
     rows = scoring.prepare(["嘎查村集体经济增收。"], tokenizer=None)
     assert rows.tolist() == [["嘎查村集体经济增收。", ""]]
     assert clf.word_tokenizer({"analyzer": "char", "tokenizer": "rjieba"}) is None

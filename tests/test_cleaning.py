@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from toolkit.cleaning import clean_line, normalize_space, normalize_width, remove_glosses, to_simplified, unescape_quotes
+from toolkit.text.cleaning import clean_line, normalize_space, normalize_width, remove_glosses, to_simplified, unescape_quotes
 
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 
@@ -56,7 +56,7 @@ def test_analysis_form_is_simplified_and_display_form_is_not(seed_paths, seed_do
 
 
 def test_analysis_form_gives_one_form_to_scraped_and_typed_punctuation():
-    from toolkit.cleaning import analysis_form
+    from toolkit.text.cleaning import analysis_form
 
     scraped = "嘎查(村);深入推行富民黨建工程,「黨建+」模式!"
     typed = "嘎查（村）；深入推行富民党建工程，“党建+”模式！"

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from toolkit import classifier as clf
-from toolkit import training
+from toolkit.themes import classifier as clf
+from toolkit.themes import config as cfg
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels, write_labels
+from tests.labels_files import write_labels
+from toolkit.themes.labels import read_labels
 
 from tests.test_classifier import OLD_SKLEARN, copy_model, plant_sklearn_version, shared_model
 
@@ -99,7 +100,7 @@ def test_table_is_readable_per_document(model_path, seed_paths):
 
 
 def read_paragraphs(path: Path):
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     return read_document(str(path)).paragraphs
 
@@ -192,7 +193,7 @@ def test_train_writes_model_card_and_run_then_evaluate_and_show(small_labels_fil
     assert metrics == json.loads(json.dumps(card["evaluation"]))
     params = json.loads((runs[0] / "params.json").read_text(encoding="utf-8"))
     assert params["evaluation.folds"] == 3 and params["features.analyzer"] == "char"
-    assert params["pipeline"]["classifier__C"] == training.DEFAULT_CONFIG["model"]["C"]
+    assert params["pipeline"]["classifier__C"] == cfg.DEFAULT_CONFIG["model"]["C"]
 
     # evaluate: the same figures as JSON
     result = runner.invoke(app, ["evaluate", "--labels", str(small_labels_file), "--format", "json", *fast])

@@ -13,11 +13,11 @@ import pytest
 from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
-from toolkit import experiments as ex
+from toolkit.runs import store as ex
 from toolkit.cli.render import experiments as render
 from toolkit.cli._app import app
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels
+from toolkit.themes.labels import read_labels
 
 from tests.test_experiments import better_pair, errors_of, record, write_labels
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from toolkit.cli import app
 from toolkit.coding.agreement import agreement, compare_coders
 from toolkit.coding.sheets import LabelProblems
-from toolkit.labels import read_labels
+from toolkit.themes.labels import read_labels
 
 LABELS = ["ecology", "governance", "industry", "other", "talent"]
 
@@ -81,7 +81,7 @@ def test_two_files_are_matched_by_doc_and_text_in_any_order(coded, tmp_path):
 
 
 def test_the_model_as_a_coder_on_its_own_training_data_is_warned(repo_dir):
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
 
     from toolkit.files import sha256_file
 

@@ -9,10 +9,10 @@ from dataclasses import replace
 
 from typer.testing import CliRunner
 
-from toolkit import training
+from toolkit.themes import config as cfg
 from toolkit.cli import app
 from toolkit.coding.audit import audit_labels
-from toolkit.labels import LabelSet, read_labels
+from toolkit.themes.labels import LabelSet, read_labels
 
 
 def test_thirty_flipped_labels_are_found_in_the_top_ninety(repo_dir):
@@ -25,7 +25,7 @@ def test_thirty_flipped_labels_are_found_in_the_top_ninety(repo_dir):
     for i in flipped:
         rows[i] = replace(rows[i], label=rng.choice([c for c in labels.classes if c != rows[i].label]))
     planted = LabelSet(labels.path, tuple(rows), "planted")
-    config = training.resolve_config()
+    config = cfg.resolve_config()
     config["evaluation"].update({"repeats": 1})
     suspects = audit_labels(planted, config)
     assert len(suspects) == len(rows)

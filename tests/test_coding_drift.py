@@ -19,13 +19,13 @@ OFF_TOPIC = [
 
 @pytest.fixture(scope="module")
 def model(repo_dir):
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
 
     return load_model(repo_dir / "models" / "theme.skops")
 
 
 def test_the_seeds_look_familiar(model, seed_docs):
-    from toolkit.classifier import classify_document
+    from toolkit.themes.classifier import classify_document
 
     monitor = DriftMonitor.for_model(model)
     for doc in seed_docs.values():
@@ -34,7 +34,7 @@ def test_the_seeds_look_familiar(model, seed_docs):
 
 
 def test_off_topic_and_foreign_text_are_named(model):
-    from toolkit.classifier import classify_text
+    from toolkit.themes.classifier import classify_text
 
     news = DriftMonitor.for_model(model).update(classify_text("\n\n".join(OFF_TOPIC * 4), model))
     assert any("new to the model" in s for s in news.signs())
@@ -63,7 +63,7 @@ def _reference_count(monitor, result, analysis=None):
 
     import numpy as np
 
-    from toolkit.cleaning import analysis_form
+    from toolkit.text.cleaning import analysis_form
 
     han_re = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
     letters_total = foreign = paragraphs = low = 0
@@ -97,7 +97,7 @@ def _reference_count(monitor, result, analysis=None):
 def test_counts_equal_the_plain_loop(model, seed_docs):
     """The vectorised counts are the per-paragraph loop's, on the seeds and on awkward text
     (Traditional, astral characters, Latin, digits, empty-ish paragraphs, a small sample)."""
-    from toolkit.classifier import classify_document, classify_text
+    from toolkit.themes.classifier import classify_document, classify_text
 
     odd = "\n\n".join(OFF_TOPIC + ["𠀀𠀁𠮷野家的牛肉饭。", "The village committee met 3 times.", "１２３。", "黨建引領，產業興旺。", "…"])
     results = [classify_document(doc, model) for doc in seed_docs.values()] + [classify_text(odd, model)]

@@ -7,10 +7,12 @@ import json
 
 import pytest
 
-from toolkit import training
+from toolkit.themes import training
+from toolkit.themes import config as cfg
 from toolkit.coding.sheets import LabelProblems, parse_weights, read_label_files
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels, write_labels
+from tests.labels_files import write_labels
+from toolkit.themes.labels import read_labels
 
 FAST = {"folds": 2, "repeats": 1, "seed": 0}
 
@@ -34,7 +36,7 @@ def write_sheet(path, header, rows):
 
 def seed_paragraphs(seed_paths, count=12):
     """(doc path, paragraph index, text) of body paragraphs of the seeds, as `labels suggest` writes them."""
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     out = []
     for path in seed_paths:
@@ -44,7 +46,7 @@ def seed_paragraphs(seed_paths, count=12):
 
 
 def fast_config():
-    config = training.resolve_config()
+    config = cfg.resolve_config()
     config["evaluation"].update(FAST)
     return config
 
@@ -119,7 +121,7 @@ def test_weights_name_files_and_must_be_positive(tmp_path):
 
 
 def test_weights_change_the_fit_and_the_run_records_every_file(written_labels, tmp_path):
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
     from toolkit.files import sha256_file
 
     # a paragraph the base rows would code 'industry', coded 'ecology' in the sheet

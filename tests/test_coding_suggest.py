@@ -17,7 +17,7 @@ SHEET_COLUMNS = tuple(name for name, _ in SHEET)
 
 @pytest.fixture(scope="module")
 def model(repo_dir):
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
 
     return load_model(repo_dir / "models" / "theme.skops")
 
@@ -59,7 +59,8 @@ def test_suggest_on_the_seeds_skips_furniture_and_coded_paragraphs(model, seed_d
 
 def test_cli_writes_a_sheet_that_trains_once_coded(seeds_dir, repo_dir, tmp_path, monkeypatch):
     """The whole loop on files: suggest, code (here: the known codes), train beside a base file."""
-    from toolkit.labels import read_labels, write_labels
+    from tests.labels_files import write_labels
+    from toolkit.themes.labels import read_labels
 
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from toolkit import experiments
-from toolkit.config import flatten, load_config
+from toolkit.themes.config import flatten, load_config
 from toolkit.errors import ToolkitError
 
 DEFAULTS = {
@@ -109,6 +108,8 @@ def test_flatten_gives_one_dotted_key_per_setting():
     }
 
 
-def test_experiments_still_offers_load_config_and_flatten():
-    # toolkit.training imports them from toolkit.experiments, where they used to live.
-    assert experiments.load_config is load_config and experiments.flatten is flatten
+def test_training_uses_the_one_configuration_module():
+    from toolkit.themes import config, training
+
+    assert training.flatten is flatten and training.resolve_config is config.resolve_config
+    assert config.load_config is load_config

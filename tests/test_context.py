@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.context import NONE, in_context
+from toolkit.themes.context import NONE, in_context
 
 CLASSES = ["ecology", "governance", "industry", "other", "talent"]
 SETTINGS = {"neighbours": 2.0, "document": 1.0, "short_chars": 100, "other_scale": 0.2, "headings_other": True}
@@ -40,7 +40,7 @@ def test_no_context_leaves_the_model_alone():
 
 
 def test_headings_are_other_and_bodies_are_decided_in_context(model, seed_docs):
-    from toolkit.classifier import classify_document
+    from toolkit.themes.classifier import classify_document
 
     doc = seed_docs["002_645df434c5bcfa1a.txt"]
     result = classify_document(doc, model)

@@ -9,11 +9,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
-from toolkit import classifier as clf
-from toolkit import scoring, training
-from toolkit import evaluation as ev
+from toolkit.themes import classifier as clf
+from toolkit.themes import scoring
+from toolkit.themes import config as cfg
+from toolkit.cli.render.evaluation import report_text
+from toolkit.themes import evaluation as ev
 from toolkit.errors import ToolkitError
-from toolkit.labels import LabelRow, read_labels
+from toolkit.themes.labels import LabelRow, read_labels
 
 from tests.test_classifier import shared_model
 
@@ -33,7 +35,7 @@ def small_labels(tmp_path_factory):
             taken.append(r)
             per_label[r.label] += 1
     path = tmp_path_factory.mktemp("small") / "labels.csv"
-    from toolkit.labels import write_labels
+    from tests.labels_files import write_labels
 
     write_labels(path, list(taken))
     return read_labels(path)
@@ -58,7 +60,7 @@ def test_splits_never_put_one_article_on_both_sides():
 
 
 def test_predictions_are_out_of_fold(small_labels):
-    config = training.resolve_config(None, ["evaluation.folds=3", "evaluation.repeats=1"])
+    config = cfg.resolve_config(None, ["evaluation.folds=3", "evaluation.repeats=1"])
     result = ev.cross_validate(small_labels, config)
     _, splits = ev._splits(small_labels, 3, 1, 0)
     X = clf.prepared_texts(small_labels, config)
@@ -70,7 +72,7 @@ def test_predictions_are_out_of_fold(small_labels):
 
 
 def test_figures_agree_with_the_predictions(small_labels):
-    result = ev.cross_validate(small_labels, training.resolve_config(None, FAST))
+    result = ev.cross_validate(small_labels, cfg.resolve_config(None, FAST))
     m, preds = result.metrics, result.predictions
     assert {"macro_f1", "accuracy", "per_class", "confusion", "baselines", "seed_macro_f1", "cv"} <= set(m)
     assert [p["row"] for p in preds] == [r.row for r in small_labels.rows]
@@ -100,7 +102,7 @@ def test_majority_baseline_predicts_the_commonest_training_label(write_labels_fi
     other = [r for r in rows if r.label == "other"][:60]
     rest = [r for r in rows if r.label in ("industry", "ecology")][:30]
     labels = read_labels(write_labels_file([(r.doc, r.text, r.label) for r in other + rest]))
-    result = ev.cross_validate(labels, training.resolve_config(None, FAST))
+    result = ev.cross_validate(labels, cfg.resolve_config(None, FAST))
     majority = result.metrics["baselines"]["majority"]
     assert majority["per_class"]["other"]["recall"] == 1.0
     assert majority["per_class"]["industry"]["recall"] == majority["per_class"]["ecology"]["recall"] == 0.0
@@ -134,7 +136,7 @@ def test_one_document_is_too_few_for_grouped_cross_validation(write_labels_file)
     path = write_labels_file([("a", "合作社分红。", "industry"), ("a", "养殖场扩建。", "industry"),
                               ("a", "植树造林。", "ecology"), ("a", "治理沙化土地。", "ecology")])
     with pytest.raises(ToolkitError, match="all rows are in one doc"):
-        ev.cross_validate(read_labels(path), training.resolve_config(None, FAST))
+        ev.cross_validate(read_labels(path), cfg.resolve_config(None, FAST))
 
 
 def test_saved_model_on_a_held_out_file(tmp_path_factory, write_labels_file):
@@ -151,15 +153,15 @@ def test_saved_model_on_a_held_out_file(tmp_path_factory, write_labels_file):
     assert m["seed_rows"] == len(test_rows)
     top = max(model.card["labels"], key=model.card["labels"].get)
     assert m["baselines"]["majority"]["per_class"][top]["recall"] == 1.0
-    text = ev.report_text(m)
+    text = report_text(m)
     for label in model.classes + ["health"]:
         assert label in text
     assert "macro-F1" in text and "cue_words" in text and "labels the model does not know" in text
 
 
 def test_text_report_lists_every_figure(small_labels):
-    m = ev.cross_validate(small_labels, training.resolve_config(None, FAST)).metrics
-    text = ev.report_text(m)
+    m = ev.cross_validate(small_labels, cfg.resolve_config(None, FAST)).metrics
+    text = report_text(m)
     assert "3 folds x 2 repeats" in text
     for label, s in m["per_class"].items():
         assert f"{label}" in text and f"{s['f1']:.3f}" in text
@@ -189,7 +191,7 @@ def test_bootstrap_interval_resamples_documents_and_holds_the_point():
 def test_held_out_figures_carry_intervals_and_warn_about_training_rows(model_path, write_labels_file):
     import warnings
 
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
 
     rows = [(f"mine-{i // 3}", text, label) for i, (text, label) in enumerate([
         ("村里的合作社今年卖出香菇两百吨，社员人均分红三千元。", "industry"),
@@ -199,7 +201,7 @@ def test_held_out_figures_carry_intervals_and_warn_about_training_rows(model_pat
         ("本报记者 张三", "other"),
         ("合作社引进冷链设备，蔬菜卖到了省城超市。", "industry"),
     ])]
-    from toolkit.labels import read_labels
+    from toolkit.themes.labels import read_labels
 
     trained = read_labels(Path(__file__).resolve().parents[1] / "labels.csv").rows[:2]
     rows += [("copied", r.text, r.label) for r in trained]
@@ -213,4 +215,4 @@ def test_held_out_figures_carry_intervals_and_warn_about_training_rows(model_pat
     low, high = m["macro_f1_ci"]
     assert low <= m["macro_f1"] <= high
     assert m["baselines"]["cue_words"]["macro_f1_ci"] is not None
-    assert "95% CI" in ev.report_text(m)
+    assert "95% CI" in report_text(m)

@@ -25,11 +25,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from toolkit import experiments as ex
+from toolkit.runs import store as ex
+from toolkit.runs import comparison as cmp
+from toolkit.runs import statistics as stats
 from toolkit.cli.render import experiments as render
 from toolkit.errors import ToolkitError
 from toolkit.files import sha256_file
-from toolkit.labels import LabelSet, read_labels
+from toolkit.themes.labels import LabelSet, read_labels
 
 THEMES = ("industry", "governance", "talent", "ecology", "other")
 CUES = {"industry": "合作社", "governance": "村规民约", "talent": "返乡青年", "ecology": "梭梭林", "other": "责任编辑"}
@@ -433,7 +435,7 @@ def test_overview_sorts_by_macro_f1_and_shows_only_differing_parameters(labels, 
            features__words__analyzer="word", features__words__norm="l2")  # only the word-only pipeline has these
     record(root, labels, best, name="both", analyzer="both", C=4.0, **pipeline_common,
            features__word__token_pattern="(?u)\\S+", features__char="TfidfVectorizer(analyzer='char', ngram_range=(1, 4))")
-    data = ex.overview(ex.list_runs(root), root)
+    data = cmp.overview(ex.list_runs(root), root)
 
     assert [r["name"] for r in data["runs"]] == ["both", "char", "word"]
     assert [r["macro_f1"] for r in data["runs"]] == pytest.approx(
@@ -462,7 +464,7 @@ def test_overview_flags_runs_on_different_labels_files(labels, root, tmp_path):
     metrics["cv"] = {"folds": 5, "repeats": 1, "seed": 0, "macro_f1_std": 0.0}
     ex.record_run(root, "new", params=params_for(), metrics=metrics, predictions=predictions_for(newer, newer.labels),
                   labels=newer, model_path=None, duration_s=3.0)
-    data = ex.overview(ex.list_runs(root), root)
+    data = cmp.overview(ex.list_runs(root), root)
     assert data["same_labels"] is False
     assert {r["name"]: r["macro_f1_std"] for r in data["runs"]} == {"old": 0.021, "new": None}  # one repeat, no spread
     report = render.overview_report(data)
@@ -486,7 +488,7 @@ def test_macro_f1_from_counts_matches_sklearn_on_subsets_that_lose_classes():
     for size in (3, 7, 15, 40, 120):
         idx = rng.choice(120, size, replace=True)
         y, pa, pb = ([s[i] for i in idx] for s in (gold, a, b))
-        result = ex.paired_bootstrap(y, pa, pb, resamples=0)
+        result = stats.paired_bootstrap(y, pa, pb, resamples=0)
         assert result["macro_f1_a"] == pytest.approx(f1_score(y, pa, average="macro", zero_division=0))
         assert result["macro_f1_b"] == pytest.approx(f1_score(y, pb, average="macro", zero_division=0))
 
@@ -494,7 +496,7 @@ def test_macro_f1_from_counts_matches_sklearn_on_subsets_that_lose_classes():
 def test_bootstrap_spread_agrees_with_a_plain_resampling_loop(labels):
     gold = labels.labels
     a, b = noise_pair(labels)
-    result = ex.paired_bootstrap(gold, a, b, resamples=4000, seed=3)
+    result = stats.paired_bootstrap(gold, a, b, resamples=4000, seed=3)
     rng = np.random.default_rng(11)
     y, pa, pb = (np.array(v) for v in (gold, a, b))
     loop = []
@@ -505,15 +507,15 @@ def test_bootstrap_spread_agrees_with_a_plain_resampling_loop(labels):
     low, high = np.quantile(loop, [0.025, 0.975])
     assert result["ci"][0] == pytest.approx(low, abs=0.015) and result["ci"][1] == pytest.approx(high, abs=0.015)
     # One group per paragraph is the same resampling as none.
-    assert ex.paired_bootstrap(gold, a, b, resamples=500, seed=4, groups=list(range(300)))["ci"] == \
-        ex.paired_bootstrap(gold, a, b, resamples=500, seed=4)["ci"]
+    assert stats.paired_bootstrap(gold, a, b, resamples=500, seed=4, groups=list(range(300)))["ci"] == \
+        stats.paired_bootstrap(gold, a, b, resamples=500, seed=4)["ci"]
 
 
 def test_b_that_fixes_30_of_a_s_errors_is_better_beyond_noise(labels, root):
     a, b = better_pair(labels)
     run_a = ex.load_run(record(root, labels, a, name="word", analyzer="word"))
     run_b = ex.load_run(record(root, labels, b, name="both", analyzer="both"))
-    result = ex.compare_runs(run_a, run_b)
+    result = cmp.compare_runs(run_a, run_b)
     paired = result["paired"]
 
     assert paired["paragraphs"] == 300 and result["labels"]["same_file"] is True
@@ -527,18 +529,18 @@ def test_b_that_fixes_30_of_a_s_errors_is_better_beyond_noise(labels, root):
     assert result["summary"].startswith("B is better than A beyond noise")
     assert "B fixes 30 paragraphs A got wrong and breaks 0" in result["summary"]
 
-    reverse = ex.compare_runs(run_b, run_a)
+    reverse = cmp.compare_runs(run_b, run_a)
     assert reverse["verdict"] == "worse" and reverse["paired"]["ci"][1] < 0
     assert reverse["summary"].startswith("B is worse than A beyond noise")
 
     # Same seed, same interval; another seed, another draw.
-    assert ex.compare_runs(run_a, run_b)["paired"]["ci"] == paired["ci"]
-    assert ex.compare_runs(run_a, run_b, seed=1)["paired"]["ci"] != paired["ci"]
+    assert cmp.compare_runs(run_a, run_b)["paired"]["ci"] == paired["ci"]
+    assert cmp.compare_runs(run_a, run_b, seed=1)["paired"]["ci"] != paired["ci"]
 
 
 def test_swapped_errors_are_no_detectable_difference(labels, root):
     a, b = noise_pair(labels)
-    result = ex.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b)))
+    result = cmp.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b)))
     paired = result["paired"]
     assert paired["mcnemar"]["a_only_correct"] == paired["mcnemar"]["b_only_correct"] == 30
     assert paired["mcnemar"]["p"] == pytest.approx(1.0)
@@ -549,7 +551,7 @@ def test_swapped_errors_are_no_detectable_difference(labels, root):
 
 def test_identical_predictions_are_no_difference_at_all(labels, root):
     a, _ = better_pair(labels)
-    result = ex.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, a)))
+    result = cmp.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, a)))
     assert result["paired"]["ci"] == [0.0, 0.0] and result["paired"]["mcnemar"]["p"] == 1.0
     assert result["summary"] == "no detectable difference: no change in any prediction"
     assert result["params"] == [] and all(m["change"] in (0, 0.0) for m in result["metrics"])
@@ -562,10 +564,10 @@ def test_a_gain_inside_two_articles_is_not_beyond_noise_when_documents_are_resam
     b = errors_of(labels, set(range(25, 300, 7)) - in_two)
     run_a, run_b = ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, b))
 
-    by_paragraph = ex.compare_runs(run_a, run_b, resample="paragraph")
+    by_paragraph = cmp.compare_runs(run_a, run_b, resample="paragraph")
     assert by_paragraph["verdict"] == "better" and by_paragraph["paired"]["ci"][0] > 0
 
-    by_doc = ex.compare_runs(run_a, run_b)  # whole documents are resampled by default
+    by_doc = cmp.compare_runs(run_a, run_b)  # whole documents are resampled by default
     assert by_doc["paired"]["units"] == 30 and by_doc["paired"]["resample"] == "doc"
     # Both articles are left out of about 13% of resamples, where A and B then agree exactly.
     assert by_doc["paired"]["ci"][0] == 0.0
@@ -579,7 +581,7 @@ def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, ro
     a, b = better_pair(labels)
     run_a = ex.load_run(record(root, labels, a, name="svm", C=1.0, class_weight="none"))
     run_b = ex.load_run(record(root, labels, b, name="lr", C=4.0))
-    result = ex.compare_runs(run_a, run_b)
+    result = cmp.compare_runs(run_a, run_b)
 
     params = {p["key"]: (p["a"], p["b"], p["in_table"]) for p in result["params"]}
     assert params == {"model.C": (1.0, 4.0, True), "model.class_weight": ("none", "balanced", True),
@@ -623,13 +625,13 @@ def test_runs_on_different_labels_files_are_refused_unless_asked(labels, root, t
     run_b = ex.load_run(record(root, newer, newer.labels))
 
     with pytest.raises(ToolkitError) as caught:
-        ex.compare_runs(run_a, run_b)
+        cmp.compare_runs(run_a, run_b)
     message = str(caught.value)
     assert "were trained on different labels files" in message
     assert labels.sha256[:12] in message and newer.sha256[:12] in message
     assert "--allow-different-labels compares the 275 paragraphs" in message
 
-    result = ex.compare_runs(run_a, run_b, allow_different_labels=True)
+    result = cmp.compare_runs(run_a, run_b, allow_different_labels=True)
     assert result["labels"] == {"same_file": False, "sha256_a": labels.sha256, "sha256_b": newer.sha256,
                                 "rows_a": 300, "rows_b": 290, "paired": 275, "paired_by": "text",
                                 "left_out_a": 25, "left_out_b": 15}
@@ -642,7 +644,7 @@ def test_runs_on_different_labels_files_are_refused_unless_asked(labels, root, t
 def test_too_few_resamples_are_refused(labels, root):
     run = ex.load_run(record(root, labels, labels.labels))
     with pytest.raises(ToolkitError, match="at least 100 resamples"):
-        ex.compare_runs(run, run, resamples=10)
+        cmp.compare_runs(run, run, resamples=10)
 
 
 # --------------------------------------------------------------------------------------------
@@ -667,7 +669,7 @@ def test_rows_coded_twice_in_one_file_are_paired_row_by_row(labels, root):
     doubled = with_duplicates(labels, [0, 1, 2])
     a = errors_of(doubled, {300, 301, 302})  # A is wrong on the three second copies only
     b = list(doubled.labels)
-    result = ex.compare_runs(ex.load_run(record(root, doubled, a, name="a")),
+    result = cmp.compare_runs(ex.load_run(record(root, doubled, a, name="a")),
                              ex.load_run(record(root, doubled, b, name="b")), resample="paragraph")
     assert result["labels"]["paired"] == result["paired"]["paragraphs"] == 303
     assert result["labels"]["paired_by"] == "row"
@@ -684,8 +686,8 @@ def test_different_files_pair_repeated_paragraphs_by_occurrence_and_say_what_was
     run_a = ex.load_run(record(root, a_labels, a_labels.labels, name="a"))
     run_b = ex.load_run(record(root, b_labels, b_labels.labels, name="b"))
     with pytest.raises(ToolkitError, match="compares the 301 paragraphs"):
-        ex.compare_runs(run_a, run_b)
-    result = ex.compare_runs(run_a, run_b, allow_different_labels=True)
+        cmp.compare_runs(run_a, run_b)
+    result = cmp.compare_runs(run_a, run_b, allow_different_labels=True)
     assert result["labels"]["paired_by"] == "text"
     assert result["paired"]["paragraphs"] == result["labels"]["paired"] == 301
     assert (result["labels"]["left_out_a"], result["labels"]["left_out_b"]) == (1, 10)
@@ -705,7 +707,7 @@ def test_the_verdict_names_the_classes_whose_f1_moved_most(labels, root):
     for i in others[::9][:20]:
         b[i] = wrong(b[i])
     assert sum(x != y for x, y in zip(a, b)) == 40
-    result = ex.compare_runs(ex.load_run(record(root, labels, a, name="a")),
+    result = cmp.compare_runs(ex.load_run(record(root, labels, a, name="a")),
                              ex.load_run(record(root, labels, b, name="b")))
     changes = class_f1_changes(labels.labels, a, b)
     top = max(changes, key=lambda c: abs(changes[c]))
@@ -714,7 +716,7 @@ def test_the_verdict_names_the_classes_whose_f1_moved_most(labels, root):
     assert f"F1 moved most in talent ({changes['talent']:+.3f})" in result["summary"], result["summary"]
     assert not any(phrase in result["summary"] for phrase in CANNED)
 
-    better = ex.compare_runs(*(ex.load_run(record(root, labels, p, name=n)) for p, n in
+    better = cmp.compare_runs(*(ex.load_run(record(root, labels, p, name=n)) for p, n in
                                zip(better_pair(labels), ("c", "d"))))
     assert better["verdict"] == "better" and "F1 moved most in " in better["summary"]
     assert not any(phrase in better["summary"] for phrase in CANNED)
@@ -723,12 +725,12 @@ def test_the_verdict_names_the_classes_whose_f1_moved_most(labels, root):
 def test_a_run_is_not_compared_with_itself(labels, root):
     path = record(root, labels, labels.labels)
     with pytest.raises(ToolkitError, match=rf"^A and B are the same run \({re.escape(path.name)}\)"):
-        ex.compare_runs(ex.load_run(path), ex.load_run(path))
+        cmp.compare_runs(ex.load_run(path), ex.load_run(path))
 
 
 def test_documents_are_resampled_by_default(labels, root):
     a, b = better_pair(labels)
-    result = ex.compare_runs(ex.load_run(record(root, labels, a, name="a")),
+    result = cmp.compare_runs(ex.load_run(record(root, labels, a, name="a")),
                              ex.load_run(record(root, labels, b, name="b")))
     assert result["paired"]["resample"] == "doc" and result["paired"]["units"] == 30
     assert result["verdict"] == "better"
@@ -746,13 +748,13 @@ def test_the_metrics_leave_settings_out_and_a_single_repeat_has_no_spread(labels
     run_b = ex.load_run(ex.record_run(root, "b", params=params_for(), metrics=one_repeat,
                                       predictions=predictions_for(labels, b), labels=labels, model_path=None,
                                       duration_s=1.0))
-    result = ex.compare_runs(run_a, run_b)
+    result = cmp.compare_runs(run_a, run_b)
     names = {m["metric"] for m in result["metrics"]}
     assert "macro_f1" in names and "seed_macro_f1" in names
     assert not names & SETTINGS and not any(n.endswith(".support") for n in names)
     spread = next(m for m in result["metrics"] if m["metric"] == "cv.macro_f1_std")
     assert (spread["a"], spread["b"], spread["change"]) == (0.021, None, None)  # B ran one repeat: 0.0 is no spread
-    both_repeated = ex.compare_runs(run_a, ex.load_run(record(root, labels, b, name="c")))
+    both_repeated = cmp.compare_runs(run_a, ex.load_run(record(root, labels, b, name="c")))
     spread = next(m for m in both_repeated["metrics"] if m["metric"] == "cv.macro_f1_std")
     assert spread["a"] == spread["b"] == 0.021
 
@@ -766,7 +768,7 @@ def test_seed_rows_get_their_own_paired_test(tmp_path, root):
     # B fixes 30 written paragraphs and nothing on the seed rows: better overall, no change on seeds.
     a = errors_of(labels, seed_errors | set(written[:30]))
     b = errors_of(labels, seed_errors)
-    result = ex.compare_runs(ex.load_run(record(root, labels, a, name="a")),
+    result = cmp.compare_runs(ex.load_run(record(root, labels, a, name="a")),
                              ex.load_run(record(root, labels, b, name="b")))
     seeds = result["paired_seed"]
     assert seeds["paragraphs"] == 300 and seeds["difference"] == 0.0 and seeds["ci"] == [0.0, 0.0]
@@ -775,7 +777,7 @@ def test_seed_rows_get_their_own_paired_test(tmp_path, root):
     # B fixes seed paragraphs: the seed figure moves, and its interval is its own.
     c = errors_of(labels, set(seed[::5]))
     d = errors_of(labels, set(seed[::10]))
-    result = ex.compare_runs(ex.load_run(record(root, labels, c, name="c")),
+    result = cmp.compare_runs(ex.load_run(record(root, labels, c, name="c")),
                              ex.load_run(record(root, labels, d, name="d")))
     seeds = result["paired_seed"]
     gold = [labels.labels[i] for i in seed]

@@ -14,9 +14,9 @@ import random
 
 import pytest
 
-from toolkit import paragraphs
-from toolkit.cleaning import analysis_form, analysis_forms, clean_line, clean_lines
-from toolkit.tokens import cut
+from toolkit.text import paragraphs
+from toolkit.text.cleaning import analysis_form, analysis_forms, clean_line, clean_lines
+from toolkit.text.tokens import cut
 
 EXTRAS = [
     "图为村民在合作社分拣蔬菜。（张三 摄）", "来源：人民日报 2022-05-27", "发布时间:2022-05-27 17:03",
@@ -98,7 +98,7 @@ def test_segmented_documents_equal_the_reference(articles, monkeypatch):
 def test_json_lines_equal_json_dumps(seed_docs):
     import json
 
-    from toolkit.classifier import classify_document
+    from toolkit.themes.classifier import classify_document
     from toolkit.records import json_line, json_lines
 
     records = [
@@ -118,8 +118,8 @@ def test_json_lines_equal_json_dumps(seed_docs):
 def test_analysis_form_and_chinese_share_equal_their_plain_forms(articles):
     import re
 
-    from toolkit.cleaning import _PUNCT_FORMS, to_simplified
-    from toolkit.reading import chinese_share
+    from toolkit.text.cleaning import _PUNCT_FORMS, to_simplified
+    from toolkit.text.patterns import chinese_share
 
     chinese = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 

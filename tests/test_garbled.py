@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.garbled import GarbledRun, looks_garbled, repair_garbled
+from toolkit.text.garbled import GarbledRun, repair_garbled
+
+
+def looks_garbled(text: str) -> bool:
+    """Whether :func:`repair_garbled` finds anything to repair."""
+    return repair_garbled(text) != (text, [])
 
 _LOCAL = Path(__file__).resolve().parents[1] / "seeds"
 SEEDS = _LOCAL if _LOCAL.is_dir() else Path("/work/shared/seeds")
@@ -64,7 +69,7 @@ def test_lost_and_inferred_characters_are_reported(seed0):
 
 
 def test_swallowed_gloss_bracket_is_restored_for_the_gloss_remover(seed0):
-    from toolkit.cleaning import remove_glosses
+    from toolkit.text.cleaning import remove_glosses
 
     repaired, _ = repair_garbled(seed0)
     assert "已經(jīng)完成" in repaired
@@ -139,7 +144,7 @@ def test_lost_byte_before_an_orphaned_gloss_tail_is_repaired(seed0):
 
 
 def test_clean_line_reads_the_sixth_site_without_glosses(seed0):
-    from toolkit.cleaning import clean_line
+    from toolkit.text.cleaning import clean_line
 
     (line,) = [line for line in seed0.split("\n") if "組織動員" in line]
     text, runs = clean_line(line)

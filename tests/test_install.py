@@ -83,7 +83,7 @@ def test_the_wheel_installed_elsewhere_finds_its_model(copy_repo, tracked_files,
 
     where = subprocess.run(
         [str(bin_dir / "python"), "-c",
-         "import toolkit, toolkit.model_files as m; print(toolkit.__file__); print(m.shipped_model_path())"],
+         "import toolkit, toolkit.themes.model_files as m; print(toolkit.__file__); print(m.shipped_model_path())"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120, check=True,
     ).stdout.split("\n")
     assert Path(where[0]).parent == purelib / "toolkit"

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit import classifier as clf
-from toolkit import lexicon as lx
+from toolkit.themes import classifier as clf
+from toolkit.themes import lexicon as lx
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels
-from toolkit.scoring import FastScorer, analysis_texts, prepare
-from toolkit.training import resolve_config
+from toolkit.themes.labels import read_labels
+from toolkit.themes.scoring import FastScorer, analysis_texts, prepare
+from toolkit.themes.config import resolve_config
 
 
 def test_every_theme_and_the_outside_groups_have_terms():

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from tests.test_classifier import copy_model, shared_model
 from tests.test_training import fast_config, small_labels  # noqa: F401  (fixture)
-from toolkit import classifier as clf
-from toolkit import training
+from toolkit.themes import classifier as clf
+from toolkit.themes import training
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
 
@@ -24,7 +24,7 @@ runner = CliRunner()
 def shipped(tmp_path_factory, tmp_path, monkeypatch):
     """A stand-in for the shipped model (the real one is never written by tests)."""
     path = copy_model(shared_model(tmp_path_factory), tmp_path / "pkg" / "models" / "theme.skops")
-    monkeypatch.setattr("toolkit.model_files.shipped_model_path", lambda: path)
+    monkeypatch.setattr("toolkit.themes.model_files.shipped_model_path", lambda: path)
     monkeypatch.setenv("TOOLKIT_HOME", str(tmp_path / "home"))
     return path
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.document import Document
-from toolkit.paragraphs import published_date, segment
+from toolkit.text.document import Document
+from toolkit.text.paragraphs import published_date, segment
 
 
 def kinds(doc):

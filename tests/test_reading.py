@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from toolkit.errors import InputError
-from toolkit.reading import decode, iter_sources, read_document, read_text
+from toolkit.text.reading import decode, iter_sources, read_document, read_text
 
 
 @pytest.fixture(scope="module")

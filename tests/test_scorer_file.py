@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import toolkit.classifier as clf
-from toolkit import training
+import toolkit.themes.classifier as clf
+from toolkit.themes import config as cfg
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels
-from toolkit.scoring import prepare
+from toolkit.themes.labels import read_labels
+from toolkit.themes.scoring import prepare
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ def test_train_writes_the_scorer_and_it_reproduces_the_pipeline(lexicon, tmp_pat
     labels_path.write_text("doc,text,label\n" + "".join(
         f'{r.doc},"{r.text.replace(chr(34), chr(34) * 2)}",{r.label}\n' for i, r in enumerate(rows) if i % 4 == 0),
         encoding="utf-8")
-    config = training.resolve_config()
+    config = cfg.resolve_config()
     config["features"].update(lexicon=lexicon, analyzer="both")
     model = clf.fit(read_labels(labels_path), config)
     target = tmp_path / "m" / "theme.skops"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from toolkit.sentences import sentence_texts, split_sentences
+from toolkit.text.sentences import split_sentences
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
 
 
 def test_closing_quotes_stay_with_their_sentence():

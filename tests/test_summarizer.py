@@ -8,15 +8,15 @@ import re
 import numpy as np
 import pytest
 
-from toolkit.cleaning import to_simplified
-from toolkit.document import BODY, Document, Paragraph
-from toolkit.garbled import GarbledRun
-from toolkit.reading import document_from_text
+from toolkit.text.cleaning import to_simplified
+from toolkit.text.document import BODY, Document, Paragraph
+from toolkit.text.garbled import GarbledRun
+from toolkit.text.reading import document_from_text
 from toolkit.summaries import LeadSummarizer, TextRankSummarizer, summarize_document, summarize_text
 from toolkit.summaries.graph import SentenceGraph, pagerank, term_matrix
 from toolkit.summaries.keywords import keyword_graph
 from toolkit.summaries.units import _KEYWORD, _merge_place_names, analyse, summary_units
-from toolkit.tokens import stopwords
+from toolkit.text.tokens import stopwords
 
 ALL = 1000  # more sentences than any seed has
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from toolkit.reading import document_from_text
+from toolkit.text.reading import document_from_text
 from toolkit.summaries import summarize_document, summarize_text
 from toolkit.summaries.keywords import GENERIC_IDF, _keyphrases, _merge_phrases, generic_damping, idf_table
 from toolkit.summaries.units import analyse, is_place_name

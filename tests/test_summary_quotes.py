@@ -7,8 +7,8 @@ the line would drop them.
 
 from __future__ import annotations
 
-from toolkit.cleaning import clean_line, clean_line_quoted, quote_form
-from toolkit.reading import read_document
+from toolkit.text.cleaning import clean_line, clean_line_quoted, quote_form
+from toolkit.text.reading import read_document
 from toolkit.summaries import summarize_file
 
 ALL = 1000

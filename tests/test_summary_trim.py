@@ -3,7 +3,7 @@ out only where no other character changes. Every span is quoted exactly."""
 
 from __future__ import annotations
 
-from toolkit.reading import document_from_text
+from toolkit.text.reading import document_from_text
 from toolkit.summaries import summarize_text
 from toolkit.summaries.trim import LONG_QUOTATION, definition_spans
 

@@ -8,7 +8,7 @@ import pytest
 from toolkit.summaries import NewsRankSummarizer, TextRankSummarizer, summarize_text
 from toolkit.summaries.graph import SentenceGraph, pagerank, term_matrix
 from toolkit.summaries.units import analyse, summary_units
-from toolkit.reading import document_from_text
+from toolkit.text.reading import document_from_text
 
 ALL = 1000
 

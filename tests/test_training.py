@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.test_classifier import copy_model, shared_model
-from toolkit import classifier as clf
-from toolkit import training
+from toolkit.themes import classifier as clf
+from toolkit.themes import training
+from toolkit.themes import config as cfg
 from toolkit.errors import ToolkitError
-from toolkit.labels import read_labels, write_labels
+from tests.labels_files import write_labels
+from toolkit.themes.labels import read_labels
 
 FAST = {"evaluation": {"folds": 2, "repeats": 1, "seed": 0}}
 
@@ -27,7 +29,7 @@ def small_labels(tmp_path_factory, repo_dir):
 
 
 def fast_config():
-    config = training.resolve_config()
+    config = cfg.resolve_config()
     config["evaluation"].update(FAST["evaluation"])
     return config
 

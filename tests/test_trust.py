@@ -15,7 +15,7 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from toolkit import classifier as clf
+from toolkit.themes import classifier as clf
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
 
@@ -193,7 +193,7 @@ def test_an_english_article_is_flagged(model_path, tmp_path):
 
 
 def test_broken_links_and_unlistable_folders_are_reported(model_path, seed_paths, tmp_path, monkeypatch):
-    from toolkit import reading
+    from toolkit.text import reading
 
     (tmp_path / "good.txt").write_bytes(seed_paths[0].read_bytes())
     (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")

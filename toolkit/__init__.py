@@ -22,11 +22,11 @@ __all__ = [
 ]
 
 _LAZY = {
-    "read_document": "toolkit.reading",
-    "document_from_text": "toolkit.reading",
-    "load_model": "toolkit.classifier",
-    "classify_text": "toolkit.classifier",
-    "classify_document": "toolkit.classifier",
+    "read_document": "toolkit.text.reading",
+    "document_from_text": "toolkit.text.reading",
+    "load_model": "toolkit.themes.classifier",
+    "classify_text": "toolkit.themes.classifier",
+    "classify_document": "toolkit.themes.classifier",
     "summarize_text": "toolkit.summaries",
     "summarize_document": "toolkit.summaries",
     "classify_frame": "toolkit.frames",

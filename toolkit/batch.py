@@ -16,7 +16,7 @@ Why it is built this way:
 - Dask (``pip install 'toolkit[dask]'``): ``scheduler="tcp://HOST:PORT"`` sends the chunks to a
   running cluster, ``"local"`` starts a LocalCluster of ``jobs`` workers. Sources must be paths
   the workers can read (a shared file system); functions that need a model should take its path
-  and load it with :func:`toolkit.model.cached_model`, once per worker process.
+  and load it with :func:`toolkit.themes.model.cached_model`, once per worker process.
 
 The library never prints: a source that cannot be read comes back as an :class:`Outcome` with
 its ``error``; the caller reports it. Any other exception ends the batch where it happened.
@@ -52,7 +52,7 @@ class Outcome:
 def expand_sources(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     """Sources to read, and the problems already found (a spec matching nothing, a folder that
     cannot be listed, a broken link), each a one-line message naming the path."""
-    from toolkit.reading import iter_sources
+    from toolkit.text.reading import iter_sources
 
     sources: list[str] = []
     problems: list[str] = []

@@ -20,7 +20,7 @@ def _pandas():
 
 
 def _model(model):
-    from toolkit.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model, default_model_path
 
     if model is None:
         return cached_model(default_model_path())
@@ -33,11 +33,11 @@ def classify_frame(df, text: str = "text", model=None, level: str = "paragraph")
     """Code the text in column ``text`` of ``df``, each row an article (or a single paragraph).
 
     ``level="paragraph"``: one row per paragraph, with ``row`` (the index label of ``df`` it came
-    from) and the columns of :func:`toolkit.classifier.record_columns`. ``level="document"``: one
+    from) and the columns of :func:`toolkit.themes.classifier.record_columns`. ``level="document"``: one
     row per row of ``df``, with ``df``'s index. Empty texts get empty labels rather than an error.
     """
-    from toolkit.classifier import LEVELS, classify_document, record_columns
-    from toolkit.reading import document_from_text
+    from toolkit.themes.classifier import LEVELS, classify_document, record_columns
+    from toolkit.text.reading import document_from_text
 
     pd = _pandas()
     if text not in df.columns:
@@ -69,8 +69,8 @@ def classify_paths(paths: Iterable[str], model=None, level: str = "paragraph"):
 
     Unreadable files raise :class:`~toolkit.errors.InputError` naming them.
     """
-    from toolkit.classifier import classify_file, record_columns
-    from toolkit.reading import iter_sources
+    from toolkit.themes.classifier import classify_file, record_columns
+    from toolkit.text.reading import iter_sources
 
     pd = _pandas()
     loaded = _model(model)

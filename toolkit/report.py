@@ -1,13 +1,13 @@
 """The data of a corpus report: every document coded and summarised once, then corpus figures.
 
-:func:`report_document` reads nothing twice: the one segmented :class:`~toolkit.document.Document`
+:func:`report_document` reads nothing twice: the one segmented :class:`~toolkit.text.document.Document`
 goes to :func:`toolkit.classify_document` and :func:`toolkit.summarize_document`, and its dated
-byline (:func:`toolkit.paragraphs.published_date`) gives its date. :func:`assemble` then adds the
+byline (:func:`toolkit.text.paragraphs.published_date`) gives its date. :func:`assemble` then adds the
 corpus totals and the shares per folder (outlet) and per date. Nothing here prints or lays out:
 ``toolkit report`` renders the result as one HTML page (:mod:`toolkit.cli.render.html`), and
 :meth:`CorpusReport.to_dict` is the same data as JSON.
 
-Shares are shares of body characters, as in :attr:`toolkit.classifier.DocumentResult.shares`; a
+Shares are shares of body characters, as in :attr:`toolkit.themes.classifier.DocumentResult.shares`; a
 folder's or a period's share is the share of all its documents' characters, so long articles
 weigh more than short ones, as they do within a document.
 """
@@ -117,9 +117,9 @@ class CorpusReport:
 
 
 def report_document(document, model=None, sentences: int = SENTENCES, keywords: int = KEYWORDS) -> ReportDocument:
-    """Code and summarise one read :class:`~toolkit.document.Document` (one segmentation, one pass)."""
+    """Code and summarise one read :class:`~toolkit.text.document.Document` (one segmentation, one pass)."""
     import toolkit
-    from toolkit.paragraphs import published_date
+    from toolkit.text.paragraphs import published_date
 
     coded = toolkit.classify_document(document, model)
     summary = toolkit.summarize_document(document, sentences=sentences, keywords=keywords)
@@ -149,8 +149,8 @@ def report_file(source: str, model=None, sentences: int = SENTENCES, keywords: i
     import warnings
     from pathlib import Path
 
-    from toolkit.classifier import ModelVersionWarning, cached_model
-    from toolkit.reading import read_document
+    from toolkit.themes.classifier import ModelVersionWarning, cached_model
+    from toolkit.text.reading import read_document
 
     if isinstance(model, (str, Path)):
         with warnings.catch_warnings():
@@ -187,9 +187,9 @@ def assemble(documents: Iterable[ReportDocument], labels: Sequence[str], group_b
 def build_report(paths: Sequence[str], model=None, group_by: str = "folder", sentences: int = SENTENCES,
                  keywords: int = KEYWORDS) -> CorpusReport:
     """A report of files, folders or globs from Python; unreadable inputs land in ``problems``."""
-    from toolkit.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model, default_model_path
     from toolkit.errors import InputError
-    from toolkit.reading import iter_sources
+    from toolkit.text.reading import iter_sources
 
     if model is None or isinstance(model, (str, os.PathLike)):
         model = cached_model(model if model is not None else default_model_path())

@@ -78,9 +78,9 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "toolkit" / "data" / "idf.txt")
     args = ap.parse_args(argv)
 
-    from toolkit.cleaning import analysis_form
+    from toolkit.text.cleaning import analysis_form
     from toolkit.summaries.units import _merge_place_names
-    from toolkit.tokens import tag
+    from toolkit.text.tokens import tag
 
     pairs, links = evaluation_articles()
     df: Counter = Counter()

@@ -81,9 +81,9 @@ def main(argv=None) -> int:
     ap.add_argument("--min-share", type=float, default=0.7)
     args = ap.parse_args(argv)
 
-    from toolkit.cleaning import analysis_form
-    from toolkit.lexicon import curated_lexicon
-    from toolkit.tokens import tag
+    from toolkit.text.cleaning import analysis_form
+    from toolkit.themes.lexicon import curated_lexicon
+    from toolkit.text.tokens import tag
 
     curated = curated_lexicon()  # the hand-made terms only, so a rerun gives the same file
     skip = excluded()

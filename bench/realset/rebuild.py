@@ -203,7 +203,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
 
-    from toolkit.reading import document_from_text
+    from toolkit.text.reading import document_from_text
 
     sources = Sources(args.sources)
     meta = [json.loads(line) for line in (HERE / "sources.jsonl").read_text(encoding="utf-8").splitlines() if line]

@@ -40,11 +40,11 @@ def classify(
 ) -> None:
     import functools
 
-    from toolkit.classifier import cached_model, default_model_path, record_columns
+    from toolkit.themes.classifier import cached_model, default_model_path, record_columns
     from toolkit.cli.render import check_output, choose_format, emit, nothing_written, serialize
     from toolkit.cli.render.classify import write_table
     from toolkit.coding.drift import DriftMonitor
-    from toolkit.results import DocumentResult, code_file
+    from toolkit.themes.results import DocumentResult, code_file
 
     fmt = choose_format(fmt, output, TableFormat)
     with warnings_as_lines():

@@ -26,8 +26,9 @@ def evaluate(
 ) -> None:
     """Per-class precision/recall/F1, macro-F1, accuracy, confusion, baselines, seed-only macro-F1."""
     from toolkit.cli.render import emit, text_report
-    from toolkit.evaluation import report_text, run_evaluation
-    from toolkit.model_files import default_model_path
+    from toolkit.cli.render.evaluation import report_text
+    from toolkit.themes.evaluation import run_evaluation
+    from toolkit.themes.model_files import default_model_path
 
     used_model = (model or default_model_path()) if test is not None else None
     fmt = report_target(fmt, output, [labels, test, used_model, config], force=force)

@@ -18,7 +18,7 @@ experiments_app = App(
 app.add_typer(experiments_app, name="experiments")
 
 ROOT_HELP = "Directory holding the runs."
-# The forms toolkit.experiments.resolve_run accepts (RUN_FORMS there; a test keeps them in step),
+# The forms toolkit.runs.store.resolve_run accepts (RUN_FORMS there; a test keeps them in step),
 # written out here so that --help does not import the library.
 RUN_FORMS = ("run id, unique id prefix, run directory, run name (its latest run), "
              "'latest' or 'latest~N' (N runs before the latest)")
@@ -46,13 +46,13 @@ def list_command(
     force: bool = force_option(),
 ) -> None:
     """One row per run, best macro-F1 first, with the parameters that differ between runs."""
-    from toolkit import experiments
+    from toolkit.runs import comparison, store
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     fmt = report_target(fmt, output, force=force)
-    runs = experiments.list_runs(root, on_problem=warn)
-    _emit(experiments.overview(runs, root), render.overview_report, fmt, output)
+    runs = store.list_runs(root, on_problem=warn)
+    _emit(comparison.overview(runs, root), render.overview_report, fmt, output)
 
 
 @experiments_app.command("show")
@@ -64,13 +64,13 @@ def show_command(
     force: bool = force_option(),
 ) -> None:
     """One run: its labels, model, versions, figures per class, confusion matrix and parameters."""
-    from toolkit import experiments
+    from toolkit.runs import comparison, store
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     fmt = report_target(fmt, output, force=force)
-    record = experiments.resolve_run(root, run, on_problem=warn)
-    _emit(experiments.details(record), render.details_report, fmt, output)
+    record = store.resolve_run(root, run, on_problem=warn)
+    _emit(comparison.details(record), render.details_report, fmt, output)
 
 
 @experiments_app.command("compare")
@@ -94,15 +94,15 @@ def compare_command(
     ),
 ) -> None:
     """Parameter and metric changes from A to B, and whether B differs beyond noise (paired tests)."""
-    from toolkit import experiments
+    from toolkit.runs import comparison, store
     from toolkit.cli.render import experiments as render
     from toolkit.cli._common import warn
 
     fmt = report_target(fmt, output, force=force)
-    runs = experiments.list_runs(root, on_problem=warn) if root.is_dir() else None
-    run_a = experiments.resolve_run(root, a, runs)
-    run_b = experiments.resolve_run(root, b, runs)
-    result = experiments.compare_runs(
+    runs = store.list_runs(root, on_problem=warn) if root.is_dir() else None
+    run_a = store.resolve_run(root, a, runs)
+    run_b = store.resolve_run(root, b, runs)
+    result = comparison.compare_runs(
         run_a, run_b, allow_different_labels=allow_different_labels,
         resamples=bootstrap, seed=seed, resample=resample.value,
     )

@@ -27,7 +27,7 @@ def check(
     from toolkit.cli.render import emit
     from toolkit.cli.render.blocks import print_report, to_markdown
     from toolkit.cli.render.labels import check_report
-    from toolkit.labels import check_labels
+    from toolkit.themes.labels import check_labels
 
     fmt = report_target(fmt, output, [path], force=force)
     report = check_labels(path)
@@ -60,14 +60,14 @@ def suggest(
     model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Model file (default: the shipped model)."),
     exclude: List[Path] = typer.Option([], "--exclude", "-x", metavar="FILE", help="A sheet or labels file already coded: its paragraphs are not suggested again (repeatable)."),
 ) -> None:
-    from toolkit.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model, default_model_path
     from toolkit.cli._common import expand_sources
     from toolkit.coding.sheets import read_texts, training_texts
     from toolkit.cli.render import check_output, choose_format, emit
     from toolkit.cli.render.labels import SHEET_COLUMNS, write_suggestions
     from toolkit.coding.suggest import suggest_paragraphs
     from toolkit.errors import InputError
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     with warnings_as_lines():
         loaded = cached_model(model if model is not None else default_model_path())
@@ -114,7 +114,7 @@ def agreement(
     force: bool = force_option(),
     boot: int = typer.Option(1000, "--bootstrap", min=100, metavar="N", help="Bootstrap resamples for the confidence intervals."),
 ) -> None:
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
     from toolkit.cli.render import emit, text_report
     from toolkit.coding.agreement import agreement_text, compare_coders
 
@@ -147,8 +147,8 @@ def audit(
     from toolkit.cli.render import check_output, choose_format, emit
     from toolkit.cli.render.labels import AUDIT_COLUMNS, write_suspects
     from toolkit.coding.audit import audit_labels
-    from toolkit.labels import read_labels
-    from toolkit.training import resolve_config
+    from toolkit.themes.labels import read_labels
+    from toolkit.themes.config import resolve_config
 
     fmt = choose_format(fmt, output, TableFormat)
     check_output(output, [str(path)], force=force)

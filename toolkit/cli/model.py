@@ -24,10 +24,11 @@ def show(
     force: bool = force_option(),
 ) -> None:
     """Labels and their training counts, training data, evaluation figures, heaviest terms per theme."""
-    from toolkit.classifier import load_model
+    from toolkit.themes.classifier import load_model
     from toolkit.cli.render import emit, text_report
-    from toolkit.inspection import describe_model, describe_text
-    from toolkit.model_files import default_model_path
+    from toolkit.cli.render.model import describe_text
+    from toolkit.themes.inspection import describe_model
+    from toolkit.themes.model_files import default_model_path
 
     fmt = report_target(fmt, output, [model or default_model_path()], force=force)
     with warnings_as_lines():

@@ -41,7 +41,7 @@ def report(
 ) -> None:
     import functools
 
-    from toolkit.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model, default_model_path
     from toolkit.cli.render import check_output, emit, nothing_written
     from toolkit.cli.render.html import render
     from toolkit.report import assemble, report_file

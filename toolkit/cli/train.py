@@ -39,10 +39,11 @@ def train(
 ) -> None:
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
     from toolkit.coding.sheets import parse_weights
-    from toolkit.evaluation import headline
-    from toolkit.classifier import shipped_model_path
+    from toolkit.cli.render.evaluation import headline
+    from toolkit.themes.classifier import shipped_model_path
     from toolkit.errors import ToolkitError
-    from toolkit.training import check_model_target, resolve_config, run_name, train_model
+    from toolkit.themes.config import resolve_config
+    from toolkit.themes.training import check_model_target, run_name, train_model
 
     weights = parse_weights(weight, labels)
     if replace_shipped:

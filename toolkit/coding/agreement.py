@@ -127,7 +127,7 @@ def agreement(
 def read_coding(path: str | Path):
     """A coder's file (doc,text,label): every row checked, every problem one line with its row."""
     from toolkit.coding.sheets import LabelProblems
-    from toolkit.labels import check_labels
+    from toolkit.themes.labels import check_labels
 
     report = check_labels(path, min_per_label=1, duplicates="error", min_labels=1)
     if not report.ok:
@@ -147,7 +147,7 @@ def pair_codings(rows_a, rows_b) -> tuple[list[tuple], int, int]:
 def compare_coders(path_a, path_b=None, *, model=None, n_boot: int = 1000, seed: int = 0) -> dict:
     """What ``toolkit labels agreement`` reports: two coding files, or one file and the model.
 
-    With ``model`` (a :class:`~toolkit.classifier.ThemeModel`), the model codes coder A's
+    With ``model`` (a :class:`~toolkit.themes.classifier.ThemeModel`), the model codes coder A's
     paragraphs and is coder B. A model scored on rows it was trained on agrees too well; when the
     file is the model's own training file (same SHA-256), ``warnings`` says so.
     """
@@ -156,7 +156,7 @@ def compare_coders(path_a, path_b=None, *, model=None, n_boot: int = 1000, seed:
     a = read_coding(path_a)
     warnings: list[str] = []
     if model is not None:
-        from toolkit.scoring import analysis_texts
+        from toolkit.themes.scoring import analysis_texts
 
         rows = a.rows
         proba = model.predict_proba(analysis_texts([r.text for r in rows]))

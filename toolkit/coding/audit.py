@@ -1,7 +1,7 @@
 """Which coded rows are most likely mislabelled: confident learning on out-of-fold probabilities.
 
 Every row is scored by a model that never saw it (the grouped cross-validation of
-:func:`toolkit.evaluation.cross_validate`, so an article's other paragraphs do not vouch for
+:func:`toolkit.themes.evaluation.cross_validate`, so an article's other paragraphs do not vouch for
 it). cleanlab's confident learning (Northcutt et al. 2021) then estimates, from per-label
 confidence thresholds, which rows' given label disagrees with what the rest of the data teaches;
 those rows come first, each ranked by its self-confidence (the out-of-fold probability of the
@@ -52,7 +52,7 @@ def rank_suspects(labels, proba, classes) -> list[Suspect]:
 
 def audit_labels(labels, config: dict, *, jobs: int = 1) -> list[Suspect]:
     """Cross-validate ``config`` on ``labels`` and rank every row by how likely its label is wrong."""
-    from toolkit.evaluation import cross_validate
+    from toolkit.themes.evaluation import cross_validate
 
     evaluation = cross_validate(labels, config, jobs=jobs)
     return rank_suspects(labels, evaluation.proba, evaluation.classes)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.patterns import is_alpha
+from toolkit.text.patterns import is_alpha
 
 
 def model_bigrams(model) -> frozenset[str] | None:
@@ -107,7 +107,7 @@ class DriftMonitor:
         return cls(model_bigrams(model), **settings)
 
     def update(self, result) -> "DriftMonitor":
-        """Count one coded document (a :class:`~toolkit.classifier.DocumentResult`)."""
+        """Count one coded document (a :class:`~toolkit.themes.classifier.DocumentResult`)."""
         return self.add(self.count(result))
 
     def count(self, result, analysis: list[str] | None = None) -> tuple:
@@ -119,7 +119,7 @@ class DriftMonitor:
         paragraph at a time; ``tests/test_coding_drift.py`` checks it against the plain loop."""
         import numpy as np
 
-        from toolkit.cleaning import analysis_form
+        from toolkit.text.cleaning import analysis_form
 
         kept = [i for i, p in enumerate(result.paragraphs) if p.boilerplate is None]
         if not kept:

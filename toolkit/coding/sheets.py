@@ -5,7 +5,7 @@ without editing that file (``toolkit train --labels labels.csv --labels coded.cs
 that would make the training data wrong is collected first, one line per problem with the file
 and the row number a spreadsheet shows, and nothing is fitted when there is any:
 
-- problems :func:`toolkit.labels.check_labels` finds in each file (empty text or label, broken
+- problems :func:`toolkit.themes.labels.check_labels` finds in each file (empty text or label, broken
   rows, a label with too few rows);
 - in any file after the first: a label the first file does not have (a typo, or a theme the
   model could not learn from a handful of rows), a paragraph repeated within it or coded in an
@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from toolkit.errors import ToolkitError
-from toolkit.labels import LabelReport, LabelSet, LabelSource, check_labels
+from toolkit.themes.labels import LabelReport, LabelSet, LabelSource, check_labels
 
 
 class LabelProblems(ToolkitError):
@@ -65,7 +65,7 @@ def read_label_files(
 ) -> LabelSet:
     """One :class:`LabelSet` from one or more labels files, or :class:`LabelProblems` listing every problem.
 
-    A single file without weights reads exactly as :func:`toolkit.labels.read_labels` does (same
+    A single file without weights reads exactly as :func:`toolkit.themes.labels.read_labels` does (same
     path, rows and SHA-256), so runs on labels.csv alone stay comparable with earlier ones.
     """
     if not paths:
@@ -164,7 +164,7 @@ def resolve_doc(doc: str, sheet: str | Path) -> Path | None:
 def corpus_problems(report: LabelReport) -> list[str]:
     """Rows of a suggest sheet whose paragraph is not in the document they name (one line per problem)."""
     from toolkit.errors import InputError
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     by_doc: dict[str, list] = {}
     for r in report.rows:
@@ -200,7 +200,7 @@ def read_texts(path: str | Path) -> list[str]:
     import csv
     import io
 
-    from toolkit.reading import decode
+    from toolkit.text.reading import decode
 
     try:
         data = Path(path).read_bytes()

@@ -125,10 +125,10 @@ def select(
 
 
 def suggest_paragraphs(documents, model, n: int, *, exclude: Sequence[str] = (), seed: int = 0) -> list[Suggestion]:
-    """The ``n`` paragraphs of ``documents`` (:class:`~toolkit.document.Document`) to code next,
+    """The ``n`` paragraphs of ``documents`` (:class:`~toolkit.text.document.Document`) to code next,
     in document order; ``exclude`` holds texts already coded (any script or spacing)."""
-    from toolkit.cleaning import analysis_form
-    from toolkit.document import BODY
+    from toolkit.text.cleaning import analysis_form
+    from toolkit.text.document import BODY
 
     excluded = {analysis_form(" ".join(t.split())) for t in exclude}
     candidates, seen = [], set()

@@ -34,7 +34,7 @@ document's own script too.
 
 from __future__ import annotations
 
-from toolkit.document import Document
+from toolkit.text.document import Document
 from toolkit.summaries.base import DEFAULT_KEYWORDS, DEFAULT_SENTENCES, Summarizer
 from toolkit.summaries.lead import LeadSummarizer
 from toolkit.summaries.newsrank import NewsRankSummarizer
@@ -56,7 +56,7 @@ def summarize_document(
     method: str | None = None,
     chars: int | None = None,
 ) -> Summary:
-    """Summary of an already read :class:`~toolkit.document.Document` (3 sentences, 10 keywords)."""
+    """Summary of an already read :class:`~toolkit.text.document.Document` (3 sentences, 10 keywords)."""
     try:
         summarizer = SUMMARIZERS[method or DEFAULT_METHOD]()
     except KeyError:
@@ -74,13 +74,13 @@ def summarize_text(
     chars: int | None = None,
 ) -> Summary:
     """Summary of an article held in a string, segmented as a file would be."""
-    from toolkit.reading import document_from_text
+    from toolkit.text.reading import document_from_text
 
     return summarize_document(document_from_text(text, name=name), sentences, ratio, keywords, method, chars)
 
 
 def summarize_file(source: str, **options) -> Summary:
     """Read one file (any supported encoding, or ``-``) and summarise it; InputError if unreadable."""
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     return summarize_document(read_document(source), **options)

@@ -6,7 +6,7 @@ import math
 from abc import ABC, abstractmethod
 from typing import Sequence
 
-from toolkit.document import Document
+from toolkit.text.document import Document
 from toolkit.summaries.graph import TermMatrix, term_matrix
 from toolkit.summaries.keywords import textrank_keywords
 from toolkit.summaries.types import ScoredSentence, Summary

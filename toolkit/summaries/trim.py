@@ -15,7 +15,7 @@ import math
 import re
 from typing import Sequence
 
-from toolkit.patterns import CLOSING_QUOTES, OPENING_QUOTES, QUOTE_MARKS
+from toolkit.text.patterns import CLOSING_QUOTES, OPENING_QUOTES, QUOTE_MARKS
 
 #: A quotation of two or more sentences longer than this (characters of the unit, attribution
 #: included) is cut to its core sentence.
@@ -136,6 +136,6 @@ def _balanced(text: str) -> bool:
 
 
 def _content(text: str) -> int:
-    from toolkit.patterns import CONTENT_CHAR
+    from toolkit.text.patterns import CONTENT_CHAR
 
     return len(CONTENT_CHAR.findall(text))

@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from toolkit.document import BODY, HEADING, Document, Paragraph, Sentence
-from toolkit.patterns import ALL_HAN as _ALL_HAN
-from toolkit.patterns import CLOSING_QUOTES as _CLOSING
-from toolkit.patterns import CONTENT_CHAR as _CONTENT_CHAR
-from toolkit.patterns import HAN as _HAN
-from toolkit.patterns import LATIN_WORD as _LATIN_WORD
-from toolkit.patterns import OPENING_QUOTES as _OPENING
-from toolkit.patterns import EDITORIAL_NOTE, INLINE_HEADING, LIST_ITEM, META_SENTENCE
-from toolkit.patterns import QUOTE_MARKS as _QUOTE_MARKS
+from toolkit.text.document import BODY, HEADING, Document, Paragraph, Sentence
+from toolkit.text.patterns import ALL_HAN as _ALL_HAN
+from toolkit.text.patterns import CLOSING_QUOTES as _CLOSING
+from toolkit.text.patterns import CONTENT_CHAR as _CONTENT_CHAR
+from toolkit.text.patterns import HAN as _HAN
+from toolkit.text.patterns import LATIN_WORD as _LATIN_WORD
+from toolkit.text.patterns import OPENING_QUOTES as _OPENING
+from toolkit.text.patterns import EDITORIAL_NOTE, INLINE_HEADING, LIST_ITEM, META_SENTENCE
+from toolkit.text.patterns import QUOTE_MARKS as _QUOTE_MARKS
 
 #: Fewer Han/alphanumeric characters than this is a fragment (好。, 管理从“紧”。), not a sentence.
 MIN_SENTENCE_CHARS = 8
@@ -114,8 +114,8 @@ class Analysis:
 
 
 def analyse(document: Document, engine: str = "rjieba") -> Analysis:
-    from toolkit.cleaning import to_simplified
-    from toolkit.tokens import tag
+    from toolkit.text.cleaning import to_simplified
+    from toolkit.text.tokens import tag
 
     readable: list[Sentence] = []
     spans: list[tuple[Paragraph, list[Sentence], list[tuple[int, int, bool]]]] = []
@@ -166,9 +166,9 @@ def _trim(document: Document, units: list[Unit], by_position: dict, engine: str)
 
     A cut unit is ranked on the words it still quotes, so what is shown is what was ranked.
     """
-    from toolkit.cleaning import to_simplified
+    from toolkit.text.cleaning import to_simplified
     from toolkit.summaries.trim import definition_spans, quotation_core
-    from toolkit.tokens import tag
+    from toolkit.text.tokens import tag
 
     candidates = [u for u in units if u.candidate]
     paragraphs = {p.index: p for p in document.paragraphs}
@@ -259,7 +259,7 @@ def _word_kind(word: str, tag: str) -> int:
     not); a keyword must also be a noun-like word of two or more Han characters, which keeps
     out single characters, pinyin left-overs and Latin junk (``and`` in seed 001).
     """
-    from toolkit.tokens import stopwords
+    from toolkit.text.tokens import stopwords
 
     if tag in _NON_TERM_TAGS or word in stopwords():
         return _NOT_TERM

@@ -1,6 +1,6 @@
 """``toolkit experiments`` reports: the same content as rich tables on the terminal or GitHub markdown.
 
-The library (:mod:`toolkit.experiments`) returns JSON-ready data; this module only lays it out as
+The library (:mod:`toolkit.runs.store`) returns JSON-ready data; this module only lays it out as
 blocks (:mod:`toolkit.cli.render.blocks`), so ``--format json`` and the tables can never disagree.
 """
 
@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.cli.render.blocks import Heading, Lines, Report, Table, print_report, to_markdown  # noqa: F401
-from toolkit.experiments import WRITTEN_PREFIX, as_number, cv_spread, format_p, value_text
+from toolkit.runs.comparison import value_text
+from toolkit.runs.statistics import as_number, cv_spread
+from toolkit.runs.verdict import format_p
+from toolkit.themes.labels import WRITTEN_DOC_PREFIX as WRITTEN_PREFIX
 
 #: Below this many documents a bootstrap over documents has few distinct resamples and is known to
 #: give intervals narrower than they should be; the report says so beside the interval.

@@ -6,7 +6,7 @@ from toolkit.cli.render.blocks import Report, Table
 
 
 def check_report(data: dict) -> Report:
-    """``labels check`` (data from :meth:`toolkit.labels.LabelReport.to_dict`): rows per label,
+    """``labels check`` (data from :meth:`toolkit.themes.labels.LabelReport.to_dict`): rows per label,
     then per document, the team-written documents (``written-*``) pooled into one row."""
     total = data["rows"]
     labels = Table(f"{data['path']}: {total} row{'s' if total != 1 else ''}", ["label", "rows", "share"],

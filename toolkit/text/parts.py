@@ -1,4 +1,4 @@
-"""The data model every command shares: a document is a list of repaired, typed paragraphs.
+"""The parts of a document: paragraphs of a kind (body, heading, page furniture) and sentences.
 
 Paragraphs keep their display text (what the article wrote) and its analysis form (Simplified,
 one punctuation form). Segmentation already computes the analysis form to recognise page furniture
@@ -8,9 +8,8 @@ in either script, so it hands it over instead of features converting the text a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from toolkit.garbled import GarbledRun
+from toolkit.text.garbled import GarbledRun
 
 BODY = "body"
 HEADING = "heading"
@@ -42,7 +41,7 @@ class Paragraph:
         """What a summary quotes: the display text, its characters in their original width.
 
         Offsets into ``text`` are offsets into this; glosses, escapes and white space stay as
-        cleaning left them (see :func:`toolkit.cleaning.quote_form`)."""
+        cleaning left them (see :func:`toolkit.text.cleaning.quote_form`)."""
         return self.text if self.quote is None else self.quote
 
     @property
@@ -52,13 +51,13 @@ class Paragraph:
     @property
     def analysis_text(self) -> str:
         if self.analysis is None:
-            from toolkit.cleaning import analysis_form
+            from toolkit.text.cleaning import analysis_form
 
             self.analysis = analysis_form(self.text)
         return self.analysis
 
     def sentences(self) -> list["Sentence"]:
-        from toolkit.sentences import split_sentences
+        from toolkit.text.sentences import split_sentences
 
         out = []
         for start, end in split_sentences(self.text):
@@ -74,30 +73,3 @@ class Sentence:
     end: int
     text: str
     garbled: bool = False
-
-
-@dataclass
-class Document:
-    name: str
-    paragraphs: list[Paragraph]
-    path: str | None = None
-    encoding: str = "utf-8"
-    #: Undecodable bytes that became U+FFFD when the file was read.
-    replaced: int = 0
-    #: Problems worth a warning line (replaced bytes, not Chinese), for commands to report.
-    notes: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_text(cls, text: str, name: str = "<text>", path: str | None = None) -> "Document":
-        from toolkit.paragraphs import segment
-
-        return cls(name=name, paragraphs=segment(text), path=path)
-
-    @property
-    def body(self) -> list[Paragraph]:
-        return [p for p in self.paragraphs if p.kind == BODY]
-
-    def sentences(self, body_only: bool = True) -> Iterator[Sentence]:
-        """Sentences in document order; by default only from body paragraphs."""
-        for paragraph in self.body if body_only else self.paragraphs:
-            yield from paragraph.sentences()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from toolkit.cleaning import analysis_form, analysis_forms, clean_lines, quote_form
-from toolkit.document import (
+from toolkit.text.cleaning import analysis_form, analysis_forms, clean_lines, quote_form
+from toolkit.text.parts import (
     BODY,
     BYLINE,
     CAPTION,
@@ -22,8 +22,8 @@ from toolkit.document import (
     QR,
     Paragraph,
 )
-from toolkit.garbled import GarbledRun
-from toolkit.sentences import ends_sentence, split_sentences
+from toolkit.text.garbled import GarbledRun
+from toolkit.text.sentences import ends_sentence, split_sentences
 
 _PUNCT = re.compile(r"[，。！？、；：,.!?;:“”\"（）()《》]")
 
@@ -301,7 +301,7 @@ def _continues(left: str, right: str) -> bool:
     """True when jieba reads a word across the seam between ``left`` and ``right``."""
     if left[-1:] in SEAM_BREAKS or right[:1] in SEAM_BREAKS:
         return False
-    from toolkit.tokens import cut
+    from toolkit.text.tokens import cut
 
     head, tail = left[-4:], right[:4]
     seam = len(head)

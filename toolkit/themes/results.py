@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Sequence
 
 from toolkit.errors import ToolkitError
-from toolkit.model import ModelVersionWarning, ThemeModel, cached_model
-from toolkit.model_files import default_model_path
-from toolkit.scoring import Predictor
+from toolkit.themes.model import ModelVersionWarning, ThemeModel, cached_model
+from toolkit.themes.model_files import default_model_path
+from toolkit.themes.scoring import Predictor
 
 OTHER = "other"
 
@@ -52,7 +52,7 @@ class DocumentResult:
     #: Undecodable bytes replaced when reading, and whether the text is Chinese at all.
     replaced: int = 0
     chinese: bool = True
-    #: Problems worth a warning line (see :attr:`toolkit.document.Document.notes`).
+    #: Problems worth a warning line (see :attr:`toolkit.text.document.Document.notes`).
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -127,17 +127,17 @@ PREDICT_CHUNK = 2000
 
 
 def classify_document(document, model: "ThemeModel | Predictor | None" = None) -> DocumentResult:
-    """Code every paragraph of a :class:`~toolkit.document.Document` and the document's shares.
+    """Code every paragraph of a :class:`~toolkit.text.document.Document` and the document's shares.
 
     Structure is ``other`` by rule when ``other`` is a label (the codebook codes headlines, section
     titles, bylines and captions ``other``): boilerplate always, headings when the model's
     ``[context]`` says so. Body paragraphs are scored by the model and decided in their article's
-    context (:mod:`toolkit.context`); the probabilities reported are the ones the label comes from.
+    context (:mod:`toolkit.themes.context`); the probabilities reported are the ones the label comes from.
     """
     import numpy as np
 
-    from toolkit.context import in_context
-    from toolkit.document import HEADING
+    from toolkit.themes.context import in_context
+    from toolkit.text.document import HEADING
 
     model = model if model is not None else cached_model(default_model_path())
     classes = model.classes
@@ -183,7 +183,7 @@ def classify_document(document, model: "ThemeModel | Predictor | None" = None) -
 
 def classify_text(text: str, model: "ThemeModel | Predictor | None" = None, name: str = "<text>") -> DocumentResult:
     """Segment an article held in a string and code it, as ``toolkit classify`` does a file."""
-    from toolkit.reading import document_from_text
+    from toolkit.text.reading import document_from_text
 
     if not text.strip():
         raise ToolkitError(f"{name}: empty text")
@@ -197,7 +197,7 @@ def classify_file(source: str, model: "ThemeModel | Predictor | str | Path") -> 
     once (cached per process), quietly, since the parent process loaded it first and has already
     shown any :class:`ModelVersionWarning`.
     """
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     if isinstance(model, (str, Path)):
         with warnings.catch_warnings():
@@ -228,7 +228,7 @@ def code_file(source: str, model: "ThemeModel | Predictor | str | Path", seriali
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ModelVersionWarning)
             model = cached_model(model)
-    from toolkit.reading import read_document
+    from toolkit.text.reading import read_document
 
     document = read_document(source)
     result = classify_document(document, model)

@@ -150,7 +150,7 @@ def cue_predict(texts: Sequence[str], classes: Sequence[str], fallback: str) -> 
     predicted: that is the baseline's weakness, not a bug). Ties go to the earlier label in
     ``classes`` order, so the result does not depend on dictionary order.
     """
-    from toolkit.cleaning import to_simplified
+    from toolkit.text.cleaning import to_simplified
 
     cues = {label: words for label, words in cue_words().items() if label in set(classes)}
     out = []
@@ -171,7 +171,7 @@ def _majority(counts: Counter) -> str:
 
 
 def _fallback(classes: Sequence[str], counts: Counter) -> str:
-    from toolkit.classifier import OTHER
+    from toolkit.themes.classifier import OTHER
 
     return OTHER if OTHER in classes else _majority(counts)
 
@@ -194,7 +194,7 @@ def _fold_fit_predict(config, X, y, train, test, classes, weights=None):
     """One fold: fit a fresh pipeline on ``train``, probabilities for ``test`` in ``classes`` order."""
     import numpy as np
 
-    from toolkit.classifier import build_pipeline
+    from toolkit.themes.classifier import build_pipeline
 
     fit_params = {} if weights is None else {"classifier__sample_weight": weights[train]}
     pipeline = build_pipeline(config).fit(X[train], y[train], **fit_params)
@@ -233,7 +233,7 @@ def _splits(labels, folds: int, repeats: int, seed: int):
 
 
 def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None = None) -> Evaluation:
-    """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.labels.LabelSet`.
+    """Repeated grouped cross-validation of ``config`` on a :class:`~toolkit.themes.labels.LabelSet`.
 
     Text is tokenised once for all folds (tokenisation has no learned state, so this leaks
     nothing); the vectorizers and the classifier are fitted afresh inside every fold. Row
@@ -243,7 +243,7 @@ def cross_validate(labels, config: dict, jobs: int = 1, X: Sequence[str] | None 
     import numpy as np
     from joblib import Parallel, delayed
 
-    from toolkit.classifier import prepared_texts
+    from toolkit.themes.classifier import prepared_texts
 
     ev = config["evaluation"]
     classes = labels.classes
@@ -287,7 +287,7 @@ def _most_probable(proba, classes: Sequence[str]) -> list[str]:
 
 
 def _prediction_records(rows, predicted: Sequence[str], proba) -> list[dict]:
-    """One record per labelled row, as :func:`toolkit.experiments.record_run` stores them."""
+    """One record per labelled row, as :func:`toolkit.runs.store.record_run` stores them."""
     return [
         {"row": r.row, "doc": r.doc, "label": r.label, "predicted": predicted[i],
          "confidence": round(float(proba[i].max()), 4)}
@@ -318,9 +318,9 @@ def evaluate_model(model, labels) -> Evaluation:
     Rows are coded as paragraphs by the model itself (no boilerplate short cut: a test row has
     no page around it to tell what kind of block it was).
     """
-    from toolkit.scoring import analysis_texts
+    from toolkit.themes.scoring import analysis_texts
 
-    from toolkit.classifier import row_hash
+    from toolkit.themes.classifier import row_hash
 
     trained = Counter(model.card.get("labels", {}))
     unknown = sorted(set(labels.classes) - set(model.classes))
@@ -354,78 +354,11 @@ def _interval(boot: dict) -> list[float] | None:
     return None if boot["low"] is None else [boot["low"], boot["high"]]
 
 
-# --------------------------------------------------------------------------------------------
-# Text report
-
-
-def _fmt(value) -> str:
-    return "-" if value is None else f"{value:.3f}"
-
-
-def headline(metrics: dict) -> str:
-    """The figures that say whether a model is worth using, on one line (``toolkit train``, ``model show``)."""
-    f1 = f"macro-F1 {_fmt(metrics['macro_f1'])}"
-    cv = metrics.get("cv")
-    if cv:
-        f1 = f"grouped CV {f1} (std {_fmt(cv['macro_f1_std'])})"
-    baselines = metrics["baselines"]
-    return (
-        f"{f1}, accuracy {_fmt(metrics['accuracy'])}; seed rows macro-F1 {_fmt(metrics.get('seed_macro_f1'))}; "
-        f"baselines: majority {_fmt(baselines['majority']['macro_f1'])}, cue words {_fmt(baselines['cue_words']['macro_f1'])}"
-    )
-
-
-def report_text(metrics: dict) -> str:
-    """The figures as plain text columns: readable in a terminal, a log or an e-mail."""
-    lines: list[str] = []
-    classes = list(metrics["per_class"])
-    width = max([len(c) for c in classes] + [9])
-    cv = metrics.get("cv")
-    if cv:
-        lines.append(
-            f"grouped cross-validation by doc: {cv['folds']} folds x {cv['repeats']} repeats (seed {cv['seed']}), "
-            f"{metrics.get('rows', '?')} rows"
-        )
-    elif metrics.get("test"):
-        lines.append(f"model {metrics['test']['model']} on {metrics['test']['path']}, {metrics.get('rows', '?')} rows")
-    lines.append("")
-    lines.append(f"{'label':<{width}}  precision  recall     f1  support")
-    for label, s in metrics["per_class"].items():
-        lines.append(f"{label:<{width}}  {s['precision']:>9.3f}  {s['recall']:>6.3f}  {s['f1']:>5.3f}  {s['support']:>7d}")
-    lines.append("")
-    std = f" (std over repeats {cv['macro_f1_std']:.3f})" if cv else ""
-    ci = metrics.get("macro_f1_ci")
-    ci_text = f" (95% CI {ci[0]:.3f} to {ci[1]:.3f}, bootstrap over {metrics['test']['docs']} documents)" if ci else ""
-    lines.append(f"macro-F1  {_fmt(metrics['macro_f1'])}{std}{ci_text}")
-    lines.append(f"accuracy  {_fmt(metrics['accuracy'])}")
-    lines.append(f"seed rows only ({metrics.get('seed_rows', 0)} rows): macro-F1 {_fmt(metrics.get('seed_macro_f1'))}, "
-                 f"accuracy {_fmt(metrics.get('seed_accuracy'))}")
-    lines.append("")
-    lines.append("baselines       macro-F1  accuracy")
-    for name, b in metrics["baselines"].items():
-        b_ci = b.get("macro_f1_ci")
-        lines.append(f"{name:<14}  {_fmt(b['macro_f1']):>8}  {_fmt(b['accuracy']):>8}"
-                     + (f"  (95% CI {b_ci[0]:.3f} to {b_ci[1]:.3f})" if b_ci else ""))
-    lines.append("")
-    conf = metrics["confusion"]
-    labels = conf["labels"]
-    cell = max(max(len(l) for l in labels), 5)
-    lines.append("confusion (rows: true label, columns: predicted)")
-    lines.append(" " * (width + 2) + " ".join(f"{l:>{cell}}" for l in labels))
-    for label, row in zip(labels, conf["matrix"]):
-        lines.append(f"{label:<{width}}  " + " ".join(f"{v:>{cell}d}" for v in row))
-    test = metrics.get("test")
-    if test and test.get("labels_unknown_to_model"):
-        lines.append("")
-        lines.append("labels the model does not know (never predicted): " + ", ".join(test["labels_unknown_to_model"]))
-    return "\n".join(lines)
-
-
 def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides=(), jobs: int = 1) -> Evaluation:
     """What ``toolkit evaluate`` does: cross-validate a configuration, or score a model on ``test``."""
-    from toolkit.classifier import load_model
-    from toolkit.labels import read_labels
-    from toolkit.training import resolve_config
+    from toolkit.themes.classifier import load_model
+    from toolkit.themes.labels import read_labels
+    from toolkit.themes.config import resolve_config
 
     if test is not None:
         if config is not None or overrides:
@@ -437,7 +370,7 @@ def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides
 
 def read_test_labels(path):
     """A held-out file is checked like labels.csv, except that a label may occur only once."""
-    from toolkit.labels import LabelSet, check_labels
+    from toolkit.themes.labels import LabelSet, check_labels
 
     report = check_labels(path, min_per_label=1)
     if not report.ok:

@@ -4,7 +4,7 @@ Why it is built this way:
 
 - The persisted estimator holds only scikit-learn classes, so :mod:`skops.io` can load it without
   trusting any type of ours. Tokenisation therefore happens *outside* it, in
-  :func:`toolkit.scoring.prepare`, and the card records the tokenizer and the preparation version
+  :func:`toolkit.themes.scoring.prepare`, and the card records the tokenizer and the preparation version
   so prediction prepares text exactly as training did.
 - A model file is loaded only beside its card (``theme.card.json``): the card's SHA-256 must match
   the file and every type the file asks for must be on :data:`ALLOWED_TYPES`. A pickle renamed to
@@ -19,10 +19,10 @@ Why it is built this way:
   asking the model when ``other`` is a label, but they stay in the output; headings are the
   article's own words and go to the model.
 
-The model's files are in :mod:`toolkit.model_files`, loading them (and the scorer file that lets
-``toolkit classify`` run without scikit-learn) in :mod:`toolkit.model`, coding documents in
-:mod:`toolkit.results`, the configuration and the training run in :mod:`toolkit.training`, fast
-scoring in :mod:`toolkit.scoring`, and what a model has learned in :mod:`toolkit.inspection`.
+The model's files are in :mod:`toolkit.themes.model_files`, loading them (and the scorer file that lets
+``toolkit classify`` run without scikit-learn) in :mod:`toolkit.themes.model`, coding documents in
+:mod:`toolkit.themes.results`, the configuration and the training run in :mod:`toolkit.themes.training`, fast
+scoring in :mod:`toolkit.themes.scoring`, and what a model has learned in :mod:`toolkit.themes.inspection`.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from datetime import datetime, timezone
 from typing import Sequence
 
 from toolkit.errors import ToolkitError
-# The model's files, loading and the trust checks live in toolkit.model_files and toolkit.model,
-# the coding of documents in toolkit.results; their names stay importable from here.
-from toolkit.model import (  # noqa: F401
+# The model's files, loading and the trust checks live in toolkit.themes.model_files and toolkit.themes.model,
+# the coding of documents in toolkit.themes.results; their names stay importable from here.
+from toolkit.themes.model import (  # noqa: F401
     ALLOWED_TYPES,
     ModelVersionWarning,
     ThemeModel,
@@ -44,7 +44,7 @@ from toolkit.model import (  # noqa: F401
     save_model,
     sklearn_version,
 )
-from toolkit.model_files import (  # noqa: F401
+from toolkit.themes.model_files import (  # noqa: F401
     CARD_FORMAT,
     MODEL_DIR,
     MODEL_NAME,
@@ -64,7 +64,7 @@ from toolkit.model_files import (  # noqa: F401
     write_model_files,
 )
 from toolkit.provenance import json_safe, library_versions
-from toolkit.results import (  # noqa: F401
+from toolkit.themes.results import (  # noqa: F401
     LEVELS,
     OTHER,
     PREDICT_CHUNK,
@@ -76,7 +76,7 @@ from toolkit.results import (  # noqa: F401
     document_shares,
     record_columns,
 )
-from toolkit.scoring import PREPARATION, PREPARATION_VERSION, WORD_TOKEN_PATTERN, analysis_texts, prepare
+from toolkit.themes.scoring import PREPARATION, PREPARATION_VERSION, WORD_TOKEN_PATTERN, analysis_texts, prepare
 
 
 # --------------------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ from toolkit.scoring import PREPARATION, PREPARATION_VERSION, WORD_TOKEN_PATTERN
 def build_pipeline(config: dict):
     """A fresh, unfitted Pipeline for ``config``: features, then a classifier with probabilities.
 
-    It reads :func:`~toolkit.scoring.prepare`'s rows: column 0 for character n-grams, column 1
+    It reads :func:`~toolkit.themes.scoring.prepare`'s rows: column 0 for character n-grams, column 1
     (words already split by the tokenizer) for word n-grams.
     """
     import numpy as np
@@ -160,7 +160,7 @@ def word_tokenizer(features: dict) -> str | None:
 
 
 def uses_lexicon(features: dict) -> bool:
-    """Whether the features include the :mod:`toolkit.lexicon` group tags (prepare's column 2)."""
+    """Whether the features include the :mod:`toolkit.themes.lexicon` group tags (prepare's column 2)."""
     return bool(features.get("lexicon"))
 
 
@@ -171,7 +171,7 @@ def prepared_texts(labels, config: dict) -> list[str]:
 
 
 def fit(labels, config: dict, X: Sequence[str] | None = None) -> ThemeModel:
-    """Fit the pipeline on every row of a :class:`~toolkit.labels.LabelSet`; no file is written."""
+    """Fit the pipeline on every row of a :class:`~toolkit.themes.labels.LabelSet`; no file is written."""
     X = X if X is not None else prepared_texts(labels, config)
     weights = getattr(labels, "weights", None)
     fit_params = {} if weights is None else {"classifier__sample_weight": weights}
@@ -230,6 +230,6 @@ def row_hash(text: str) -> str:
 
 
 def _lexicon_sha256() -> str:
-    from toolkit.lexicon import lexicon
+    from toolkit.themes.lexicon import lexicon
 
     return lexicon().sha256

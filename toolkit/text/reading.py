@@ -189,51 +189,20 @@ def read_text_counted(source: str) -> tuple[str, str, int]:
 
 def read_document(source: str):
     """Read, clean and segment one article: the unit every command works on."""
-    from toolkit.document import Document
+    from toolkit.text.document import Document
 
     text, encoding, replaced = read_text_counted(source)
     name = "<stdin>" if source == STDIN else Path(source).name
-    doc = Document.from_text(text, name=name, path=None if source == STDIN else source)
-    doc.encoding = encoding
-    doc.replaced = replaced
-    if replaced:
-        doc.notes.append(f"{replaced} undecodable byte{'s' if replaced != 1 else ''} in {encoding} "
-                         f"replaced with U+FFFD")
-    _flag_language(doc, text)
-    return doc
-
-
-def _flag_language(doc, text: str) -> None:
-    share = chinese_share(text)
-    if share < MIN_CHINESE_SHARE:
-        doc.notes.append(f"not Chinese text ({share:.0%} of its letters are Chinese characters); "
-                         f"its themes and summary are unreliable")
-
-
-#: Below this share of Chinese characters among a document's letters it is flagged as not Chinese.
-MIN_CHINESE_SHARE = 0.5
-
-
-def chinese_share(text: str) -> float:
-    """Chinese characters among the letters of ``text`` (1.0 when it has no letters at all)."""
-    import numpy as np
-
-    from toolkit.patterns import is_alpha
-
-    points = np.frombuffer(text[:200_000].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    letters = int(np.count_nonzero(is_alpha(points)))  # every Chinese character is a letter
-    chinese = int(np.count_nonzero(((points >= 0x3400) & (points <= 0x9FFF)) | ((points >= 0xF900) & (points <= 0xFAFF))
-                                   | ((points >= 0x20000) & (points <= 0x3134F))))
-    return chinese / letters if letters else 1.0
+    return Document.from_text(text, name=name, path=None if source == STDIN else source, encoding=encoding,
+                              replaced=replaced)
 
 
 def document_from_text(text: str, name: str = "<text>"):
-    """Segment a string already in memory, as :func:`read_document` does a file."""
-    from toolkit.document import Document
+    """Segment a string already in memory, as :func:`read_document` does a file
+    (:meth:`~toolkit.text.document.Document.from_text`)."""
+    from toolkit.text.document import Document
 
-    doc = Document.from_text(text, name=name)
-    _flag_language(doc, text)
-    return doc
+    return Document.from_text(text, name=name)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -15,14 +15,9 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from toolkit.garbled import PINYIN_SYLLABLE, GarbledRun, repair_garbled
+from toolkit.text.garbled import GarbledRun, repair_garbled
+from toolkit.text.patterns import GLOSS as _GLOSS
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A gloss is one pinyin syllable with a tone mark, in half- or full-width brackets, right after a
-# Han character: 時節(jié), 內(nèi). Requiring the tone mark keeps (1), (试行), (app) and (图片…) intact.
-_GLOSS = re.compile(
-    rf"(?<=[{_HAN}\ufffd])[(（]\s*{PINYIN_SYLLABLE}\s*[)）]"
-)
 # Scrapers escape quotes for JSON or SQL and never unescape them: 开战\’, \"最强\".
 _ESCAPED_QUOTE = re.compile(r"\\+(['\"‘’“”])")
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

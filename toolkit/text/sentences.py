@@ -31,10 +31,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentence_texts(text: str) -> list[str]:
-    return [text[a:b] for a, b in split_sentences(text)]
-
-
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1

@@ -7,7 +7,7 @@ byte in ASCII range (``h``, ``d``) realigns the decoder, or until the decoder gi
 writes ``?`` (sometimes swallowing the next ASCII byte). Because the garbled characters still encode the shifted bytes,
 re-encoding them and pairing the bytes the other way round restores the original characters.
 
-This module runs *before* the pinyin-gloss remover in :mod:`toolkit.cleaning`: a run can swallow
+This module runs *before* the pinyin-gloss remover in :mod:`toolkit.text.cleaning`: a run can swallow
 the ``(`` of the gloss that follows it (``?jīng)``), and we put it back so the remover sees it.
 A lost byte can also sit *before* such an orphaned gloss tail, with the shift after it:
 ``當?shù)剞r(nóng)`` is 當(dāng)地(dì)農(nóng) with 地's lead byte lost; 剞r is D8|DE 72, the trail of 地 and
@@ -27,14 +27,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-#: One pinyin syllable carrying a tone mark (jié, nèi): what a gloss holds. The tone mark is what
-#: tells a gloss from ordinary brackets such as (1), (app) or (试行); cleaning builds on it too.
-PINYIN_SYLLABLE = rf"[a-zü{_TONED}]{{0,5}}[{_TONED}][a-zü{_TONED}]{{0,5}}"
+from toolkit.text.patterns import PINYIN_SYLLABLE
+
 # A gloss whose "(" the run swallowed: jīng) right where the run stops.
 _TAIL = rf"{PINYIN_SYLLABLE}\)"
 _GLOSS_TAIL = re.compile(_TAIL)
-_GLOSS = re.compile(rf"\({_TAIL}")
+# A gloss with its "(" still there: (jīng).
+_OPEN_GLOSS = re.compile(rf"\({_TAIL}")
 # An orphaned tail right after a lost byte, with the shifted run after it: ?shù)剞r.
 _ORPHAN = re.compile(rf"{_TAIL}(?=[^\x00-\x7f])")
 # Cheap prefilter: a lost byte shows as ? or U+FFFD, followed by !/！, a non-ASCII character or an
@@ -179,7 +178,7 @@ def _repair_at(text: str, i: int):
         return None
     best = None
     for entries, end, paren in _walk(text, j + 1, pending, (first,)):
-        if orphan and not (paren or _GLOSS.match(text, end) or _han(text[end : end + 1])):
+        if orphan and not (paren or _OPEN_GLOSS.match(text, end) or _han(text[end : end + 1])):
             continue  # the decoder must be back in step: a gloss or ordinary Han text follows
         chars = [e[0] for e in entries if e[0] != _LOST]
         key = (sum(map(_implausible, chars)), len(entries) - len(chars), end)
@@ -208,7 +207,7 @@ def _repair_at(text: str, i: int):
     if paren:
         after = "(" + _GLOSS_TAIL.match(text, end).group()
     else:
-        after = g.group() if (g := _GLOSS.match(text, end)) else text[end : end + 1]
+        after = g.group() if (g := _OPEN_GLOSS.match(text, end)) else text[end : end + 1]
     before = m.group(1) if (m := _BEFORE.search(text, max(0, i - 16), i)) else ""
     return _fill(text, entries, after, before), end, paren
 
@@ -238,8 +237,3 @@ def repair_garbled(text: str) -> tuple[str, list[GarbledRun]]:
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces), runs
-
-
-def looks_garbled(text: str) -> bool:
-    """Cheap test: a regex rejects almost all text; only a trigger pays for the real check."""
-    return _TRIGGER.search(text) is not None and repair_garbled(text) != (text, [])

@@ -1,6 +1,6 @@
 """Loading a theme model, refusing anything that could run code, and saving one.
 
-Classifying needs only the scorer file (see :mod:`toolkit.model_files`), so :func:`load_model`
+Classifying needs only the scorer file (see :mod:`toolkit.themes.model_files`), so :func:`load_model`
 reads the card and the scorer's numpy arrays and imports neither scikit-learn nor skops; the
 pipeline is loaded from the skops file when something asks for it (training, inspection,
 evaluation), or at once when the model has no usable scorer file.
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from toolkit.errors import ToolkitError
-from toolkit.model_files import (
+from toolkit.themes.model_files import (
     TRAIN_COMMAND,
     _card_text,
     _read_card,
@@ -37,11 +37,11 @@ from toolkit.model_files import (
     scorer_path,
     write_model_files,
 )
-from toolkit.scoring import PREPARATION_VERSION, FastScorer, Predictor
+from toolkit.themes.scoring import PREPARATION_VERSION, FastScorer, Predictor
 
 
 def _lexicon_sha256() -> str:
-    from toolkit.lexicon import lexicon
+    from toolkit.themes.lexicon import lexicon
 
     return lexicon().sha256
 
@@ -92,8 +92,8 @@ class ThemeModel:
 
     @property
     def context(self) -> dict:
-        """How paragraphs are decided in their article (:mod:`toolkit.context`); none for older models."""
-        from toolkit.context import NONE
+        """How paragraphs are decided in their article (:mod:`toolkit.themes.context`); none for older models."""
+        from toolkit.themes.context import NONE
 
         return {**NONE, **(self.card.get("config", {}).get("context") or {})}
 
@@ -109,7 +109,7 @@ class ThemeModel:
 
     @cached_property
     def predictor(self) -> Predictor:
-        """Scores through :class:`~toolkit.scoring.FastScorer` when it reproduces the pipeline
+        """Scores through :class:`~toolkit.themes.scoring.FastScorer` when it reproduces the pipeline
         (the same numbers, several times faster), otherwise through the pipeline itself."""
         scorer = self.scorer
         return Predictor(self.classes, self.tokenizer, self.pipeline if scorer is None else scorer, self.lexicon,

@@ -1,6 +1,6 @@
 """Scoring text with a fitted theme model, without scikit-learn.
 
-Why this module exists apart from :mod:`toolkit.classifier`:
+Why this module exists apart from :mod:`toolkit.themes.classifier`:
 
 - Speed. scikit-learn's vectorizers build every n-gram as a Python string and look it up in a
   dict; on a 2-core machine that alone runs slower than jieba. :class:`FastScorer` holds the same
@@ -46,7 +46,7 @@ SCORER_FORMAT = "toolkit-fast-scorer/1"
 
 def analysis_texts(texts: Iterable[str]) -> list[str]:
     """The analysis form, as :attr:`Paragraph.analysis_text` gives it, for raw strings."""
-    from toolkit.cleaning import analysis_form
+    from toolkit.text.cleaning import analysis_form
 
     return [analysis_form(t) for t in texts]
 
@@ -57,11 +57,11 @@ def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba", lexicon: boo
     ``texts`` are analysis texts (Simplified). Punctuation-only tokens are dropped from the words
     so that word bigrams pair words, not words and commas. With ``tokenizer=None`` (a model of
     character n-grams alone) the words column stays empty and no segmenter is loaded. With
-    ``lexicon``, a third column holds the :mod:`toolkit.lexicon` group tags of the text.
+    ``lexicon``, a third column holds the :mod:`toolkit.themes.lexicon` group tags of the text.
     """
     import numpy as np
 
-    from toolkit.tokens import cut
+    from toolkit.text.tokens import cut
 
     rows = np.empty((len(texts), 3 if lexicon else 2), dtype=object)
     rows[:, 0] = list(texts)
@@ -70,7 +70,7 @@ def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba", lexicon: boo
     else:
         rows[:, 1] = ""
     if lexicon:
-        from toolkit.lexicon import lexicon as shipped_lexicon
+        from toolkit.themes.lexicon import lexicon as shipped_lexicon
 
         tag_text = shipped_lexicon().tag_text
         rows[:, 2] = [tag_text(text) for text in texts]
@@ -324,11 +324,11 @@ class Predictor:
     tokenizer: str
     scorer: Any
     lexicon: bool = False
-    settings: dict | None = None  # toolkit.context settings; None: each paragraph on its own
+    settings: dict | None = None  # toolkit.themes.context settings; None: each paragraph on its own
 
     @property
     def context(self) -> dict:
-        from toolkit.context import NONE
+        from toolkit.themes.context import NONE
 
         return {**NONE, **(self.settings or {})}
 

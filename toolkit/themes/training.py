@@ -1,9 +1,7 @@
 """What a training run is: its configuration, and the run that evaluates, fits, saves and records.
 
-The configuration is a nested dict (``[features]``, ``[model]``, ``[evaluation]``) read from TOML
-by :func:`toolkit.experiments.load_config`, which owns the file format; here are its defaults and
-the checks that tie its values to what :func:`toolkit.classifier.build_pipeline` can build, so a
-bad value fails in a second, naming the key, rather than after minutes of cross-validation.
+The configuration (its defaults, the TOML files, the overrides and the checks) is
+:mod:`toolkit.themes.config`'s.
 """
 
 from __future__ import annotations
@@ -12,9 +10,9 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-from toolkit.classifier import (
+from toolkit.themes.classifier import (
     MODEL_NAME,
     MODEL_SUFFIX,
     ThemeModel,
@@ -28,130 +26,8 @@ from toolkit.classifier import (
     update_card,
 )
 from toolkit.errors import ToolkitError
-from toolkit.experiments import flatten, load_config, record_run
-
-#: The shipped configuration (experiments/configs/default.toml holds the same values; a test keeps
-#: them equal). Chosen by measurement (grouped CV, seed rows alone, written-only -> seeds, and the
-#: calibration of the confidence). Character 1-2-grams alone transfer best to text the model has
-#: not seen: written rows -> seed articles macro-F1 0.733 (words and characters: 0.707), the rest
-#: -> the twelve blind-coded articles 0.820 (0.810), seed rows in grouped CV 0.735 (0.717), with
-#: grouped CV on all rows the same within noise. Characters need no word boundaries, so outlets'
-#: new names and terms still share features with the training rows. min_df 2 drops strings seen
-#: once; sublinear tf matters most on the seeds; C = 30 keeps the confidence close to honest
-#: (C = 4 under-states it: mean confidence 0.74 at 92% accuracy).
-DEFAULT_CONFIG: dict[str, Any] = {
-    "name": "default",
-    "features": {
-        "tokenizer": "rjieba",
-        "analyzer": "char",
-        "word_ngram_range": [1, 2],
-        "char_ngram_range": [1, 2],
-        "min_df": 2,
-        "sublinear_tf": True,
-        "lexicon": True,
-        "lexicon_weight": 1.0,
-        "lexicon_norm": "l2",
-    },
-    "model": {
-        "classifier": "logreg",
-        "C": 30.0,
-        "class_weight": "balanced",
-    },
-    "context": {
-        "neighbours": 1.0,
-        "document": 1.0,
-        "short_chars": 100,
-        "other_scale": 0.2,
-        "headings_other": True,
-    },
-    "evaluation": {
-        "folds": 5,
-        "repeats": 3,
-        "seed": 0,
-    },
-}
-
-CLASSIFIERS = ("logreg", "svm", "sgd")
-ANALYZERS = ("word", "char", "both")
-
-
-# --------------------------------------------------------------------------------------------
-# Configuration
-
-
-def resolve_config(path: str | Path | None = None, overrides: Sequence[str] = ()) -> dict:
-    """The run configuration: the defaults, then the TOML file, then ``--set key=value`` overrides.
-
-    :func:`~toolkit.experiments.load_config` rejects unknown keys and values of the wrong kind,
-    naming them; :func:`validate_config` then checks what the pipeline needs.
-    """
-    config = load_config(path, list(overrides), defaults=DEFAULT_CONFIG)
-    validate_config(config)
-    return config
-
-
-def validate_config(config: dict) -> None:
-    """Reject a configuration before any work is done, naming the key at fault.
-
-    Also guards configurations built in code and passed to :func:`train_model`, which have not
-    been through :func:`resolve_config`.
-    """
-    from toolkit.tokens import ENGINES
-
-    where = config.get("name", "config")
-    for section, defaults in DEFAULT_CONFIG.items():
-        if not isinstance(defaults, dict):
-            continue
-        values = config.get(section)
-        if not isinstance(values, dict):
-            raise ToolkitError(f"{where}: missing section [{section}]")
-        unknown, missing = sorted(set(values) - set(defaults)), sorted(set(defaults) - set(values))
-        if unknown:
-            raise ToolkitError(f"{where}: unknown key {section}.{unknown[0]} (known: {', '.join(sorted(defaults))})")
-        if missing:
-            raise ToolkitError(f"{where}: missing key {section}.{missing[0]}")
-
-    def require(ok: bool, key: str, requirement: str) -> None:
-        if not ok:
-            section, name = key.split(".")
-            raise ToolkitError(f"{where}: {key} must be {requirement}, not {config[section][name]!r}")
-
-    def whole(value: Any, low: int | None = None) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and (low is None or value >= low)
-
-    f, m, e = config["features"], config["model"], config["evaluation"]
-    require(f["tokenizer"] in ENGINES, "features.tokenizer", f"one of {', '.join(ENGINES)}")
-    require(f["analyzer"] in ANALYZERS, "features.analyzer", f"one of {', '.join(ANALYZERS)}")
-    for key in ("word_ngram_range", "char_ngram_range"):
-        low_high = f[key]
-        require(
-            isinstance(low_high, (list, tuple)) and len(low_high) == 2
-            and all(whole(v, 1) for v in low_high) and low_high[0] <= low_high[1],
-            f"features.{key}", "[low, high] with 1 <= low <= high",
-        )
-    require(whole(f["min_df"], 1), "features.min_df", "a whole number >= 1")
-    require(isinstance(f["sublinear_tf"], bool), "features.sublinear_tf", "true or false")
-    require(isinstance(f["lexicon"], bool), "features.lexicon", "true or false")
-    weight = f["lexicon_weight"]
-    require(isinstance(weight, (int, float)) and not isinstance(weight, bool) and weight > 0,
-            "features.lexicon_weight", "a positive number")
-    require(f["lexicon_norm"] in ("l2", "none"), "features.lexicon_norm", '"l2" or "none"')
-    require(m["classifier"] in CLASSIFIERS, "model.classifier", f"one of {', '.join(CLASSIFIERS)}")
-    C = m["C"]
-    require(isinstance(C, (int, float)) and not isinstance(C, bool) and C > 0, "model.C", "a positive number")
-    require(m["class_weight"] in ("balanced", "none"), "model.class_weight", '"balanced" or "none"')
-    c = config["context"]
-    for key in ("neighbours", "document"):
-        value = c[key]
-        require(isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0, f"context.{key}", "a number >= 0")
-    require(whole(c["short_chars"], 1), "context.short_chars", "a whole number >= 1")
-    scale = c["other_scale"]
-    require(isinstance(scale, (int, float)) and not isinstance(scale, bool) and 0 < scale <= 1, "context.other_scale", "a number in (0, 1]")
-    require(isinstance(c["headings_other"], bool), "context.headings_other", "true or false")
-    require(whole(e["folds"], 2), "evaluation.folds", "a whole number >= 2")
-    require(whole(e["repeats"], 1), "evaluation.repeats", "a whole number >= 1")
-    require(whole(e["seed"]), "evaluation.seed", "a whole number")
-
+from toolkit.runs.store import record_run
+from toolkit.themes.config import flatten, resolve_config, validate_config
 
 # --------------------------------------------------------------------------------------------
 # The training run
@@ -185,13 +61,13 @@ def train_model(
     together, every problem named, before anything is fitted; ``weights`` maps a file to how
     much each of its rows counts in fitting (see :mod:`toolkit.coding.sheets`).
 
-    ``model_path`` defaults to :func:`~toolkit.classifier.user_model_path`; the shipped model is
+    ``model_path`` defaults to :func:`~toolkit.themes.classifier.user_model_path`; the shipped model is
     replaced only with ``replace_shipped=True``. A model already at ``model_path`` is kept as
-    :func:`~toolkit.classifier.previous_path` (``theme.prev.skops``). Every check and all the fitting happen before the first write, so a failure leaves an existing
+    :func:`~toolkit.themes.classifier.previous_path` (``theme.prev.skops``). Every check and all the fitting happen before the first write, so a failure leaves an existing
     model untouched. The run record is written last and its id added to the card.
     """
     from toolkit.coding.sheets import read_label_files
-    from toolkit.evaluation import cross_validate
+    from toolkit.themes.evaluation import cross_validate
 
     started = time.perf_counter()
     config = config if config is not None else resolve_config()
@@ -237,7 +113,7 @@ def check_model_target(model_path: str | Path | None,
                        labels_path: str | Path | Sequence[str | Path] | None = None,
                        replace_shipped: bool = False) -> Path:
     """Where a training run may save its model, or a one-line error before any work is done."""
-    from toolkit.classifier import user_model_path
+    from toolkit.themes.classifier import user_model_path
     from toolkit.files import is_special, same_file
 
     model_path = Path(model_path) if model_path is not None else user_model_path()
@@ -289,7 +165,7 @@ def _saved_files(model_path: Path) -> dict[Path, tuple[bytes | None, ...]]:
 
 
 def _restore_files(files: dict[Path, tuple[bytes | None, ...]]) -> None:
-    from toolkit.classifier import write_model_files
+    from toolkit.themes.classifier import write_model_files
 
     for path, (model_data, card_data, scorer_data) in files.items():
         if model_data is not None and card_data is not None:

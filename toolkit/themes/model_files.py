@@ -1,16 +1,16 @@
 """A theme model's files: where they are, and writing them so that a killed process loses nothing.
 
-A model is three files side by side, written by ``toolkit train`` (:func:`toolkit.model.save_model`):
+A model is three files side by side, written by ``toolkit train`` (:func:`toolkit.themes.model.save_model`):
 
 - ``theme.card.json``, the card: what the model was trained on, how it prepares text, and the
   SHA-256 of each of the other two files. Nothing is loaded that the card does not name.
-- ``theme.scorer.npz``, the scorer (:class:`~toolkit.scoring.FastScorer`'s numpy arrays: numbers
+- ``theme.scorer.npz``, the scorer (:class:`~toolkit.themes.scoring.FastScorer`'s numpy arrays: numbers
   and fixed-width text, read with ``allow_pickle=False``): all that classifying needs, without
   scikit-learn or skops.
 - ``theme.skops``, the fitted scikit-learn pipeline: for training, inspection and evaluation, and
   the fallback when a model has no scorer file.
 
-Loading and the trust checks are in :mod:`toolkit.model`.
+Loading and the trust checks are in :mod:`toolkit.themes.model`.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def update_card(path: str | Path, **fields: Any) -> dict:
 def shipped_model_path() -> Path:
     """The model shipped with the toolkit: inside the installed package (a wheel copies
     ``models/`` to ``toolkit/models/``), or ``models/`` of the source tree (editable install)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # toolkit/, this module being in toolkit/themes/
     for candidate in (package / MODEL_DIR / MODEL_NAME, package.parent / MODEL_DIR / MODEL_NAME):
         if candidate.exists():
             return candidate

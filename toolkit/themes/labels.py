@@ -64,9 +64,6 @@ class LabelReport:
     def label_counts(self) -> Counter:
         return Counter(r.label for r in self.rows)
 
-    def doc_counts(self) -> Counter:
-        return Counter(r.doc for r in self.rows)
-
     def to_dict(self) -> dict:
         """The check as JSON-ready data (``toolkit labels check --format json``): rows per label,
         most first, and per document in file order, each with its rows per label."""
@@ -141,7 +138,7 @@ def check_labels(path: str | Path, min_per_label: int = 2, duplicates: str = "wa
     sheet joining labels.csv must not count a paragraph twice); such a sheet may hold a single
     label (``min_labels=1``).
     """
-    from toolkit.reading import decode
+    from toolkit.text.reading import decode
 
     path = str(path)
     report = LabelReport(path)
@@ -263,18 +260,3 @@ def read_labels(path: str | Path) -> LabelSet:
         more = f" (and {len(report.errors) - 3} more; run 'toolkit labels check')" if len(report.errors) > 3 else ""
         raise ToolkitError(f"{path}: " + "; ".join(report.errors[:3]) + more)
     return LabelSet(str(path), tuple(report.rows), report.sha256)
-
-
-def write_labels(path: str | Path, rows: list[LabelRow] | list[dict]) -> None:
-    """Write UTF-8 with BOM (so Excel shows Chinese) and CRLF-free rows, atomically."""
-    from toolkit.files import atomic_path
-
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(["doc", "text", "label", "source"])
-            for r in rows:
-                if isinstance(r, dict):
-                    writer.writerow([r["doc"], r["text"], r["label"], r.get("source", "")])
-                else:
-                    writer.writerow([r.doc, r.text, r.label, r.source])

@@ -10,7 +10,7 @@ the training rows and that weight then carries over to every term of the group, 
 the rows never contain.
 
 The tags are computed outside the persisted pipeline, as the word tokens are (see
-:func:`toolkit.scoring.prepare`), so the saved model still holds only scikit-learn types; the
+:func:`toolkit.themes.scoring.prepare`), so the saved model still holds only scikit-learn types; the
 card records the lexicon's SHA-256 so a model is never fed tags from a different lexicon.
 
 Matching is Aho-Corasick (pyahocorasick) over the Simplified analysis form: every occurrence of

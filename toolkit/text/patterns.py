@@ -6,6 +6,18 @@ import re
 
 #: Han characters (CJK unified ideographs, extension A, compatibility ideographs).
 HAN_CLASS = r"\u3400-\u9fff\uf900-\ufaff"
+#: The same without the Yijing hexagram symbols between extension A and the unified block (what a
+#: pinyin gloss may follow).
+HAN_IDEOGRAPH_CLASS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+
+#: Pinyin vowels with a tone mark.
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+#: One pinyin syllable carrying a tone mark (jié, nèi): what a gloss holds. The tone mark is what
+#: tells a gloss from ordinary brackets such as (1), (app) or (试行).
+PINYIN_SYLLABLE = rf"[a-zü{TONED}]{{0,5}}[{TONED}][a-zü{TONED}]{{0,5}}"
+#: A pinyin gloss: one toned syllable in half- or full-width brackets, right after a Han character
+#: (or a replaced byte): 時節(jié), 內(nèi). (1), (试行), (app) and (图片…) stay intact.
+GLOSS = re.compile(rf"(?<=[{HAN_IDEOGRAPH_CLASS}\ufffd])[(（]\s*{PINYIN_SYLLABLE}\s*[)）]")
 HAN = re.compile(rf"[{HAN_CLASS}]")
 ALL_HAN = re.compile(rf"^[{HAN_CLASS}]+$")
 #: What counts as content in a sentence: Han characters, ASCII and full-width letters and digits.
@@ -41,3 +53,14 @@ def is_alpha(points):
     if len(astral):
         out[astral] = [chr(c).isalpha() for c in points[astral].tolist()]
     return out
+
+
+def chinese_share(text: str) -> float:
+    """Chinese characters among the letters of ``text`` (1.0 when it has no letters at all)."""
+    import numpy as np
+
+    points = np.frombuffer(text[:200_000].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    letters = int(np.count_nonzero(is_alpha(points)))  # every Chinese character is a letter
+    chinese = int(np.count_nonzero(((points >= 0x3400) & (points <= 0x9FFF)) | ((points >= 0xF900) & (points <= 0xFAFF))
+                                   | ((points >= 0x20000) & (points <= 0x3134F))))
+    return chinese / letters if letters else 1.0

@@ -1,0 +1,1 @@
+"""Experiment runs: recording and reading them (``store``), their statistics and their comparison."""
