@@ -54,7 +54,7 @@ def write_labels_file(tmp_path):
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory) -> Path:
     """A model fitted once per session on labels.csv (never the shipped file, which tests only read)."""
-    from tests.test_classifier import shared_model
+    from tests.themes.test_classifier import shared_model
 
     return shared_model(tmp_path_factory)
 

@@ -116,7 +116,7 @@ class DriftMonitor:
         paragraphs' analysis forms when the caller has them (else converted again here).
 
         All paragraphs of the document are counted at once on their code points (numpy), not one
-        paragraph at a time; ``tests/test_coding_drift.py`` checks it against the plain loop."""
+        paragraph at a time; ``tests/coding/test_coding_drift.py`` checks it against the plain loop."""
         import numpy as np
 
         from toolkit.text.cleaning import analysis_form

@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def test_check_prints_counts_and_exits_zero(write_labels_file):
-    from tests.test_labels import GOOD
+    from tests.themes.test_labels import GOOD
 
     path = write_labels_file(GOOD)
     result = runner.invoke(app, ["labels", "check", str(path)])
@@ -22,7 +22,7 @@ def test_check_prints_counts_and_exits_zero(write_labels_file):
 
 
 def test_problems_exit_one_with_a_line_each(write_labels_file):
-    from tests.test_labels import GOOD
+    from tests.themes.test_labels import GOOD
 
     path = write_labels_file(GOOD + [("f", "", "industry"), ("f", "新建冷库。", "industy")])
     result = runner.invoke(app, ["labels", "check", str(path)])

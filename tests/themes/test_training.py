@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_classifier import copy_model, shared_model
+from tests.themes.test_classifier import copy_model, shared_model
 from toolkit.themes import classifier as clf
 from toolkit.themes import training
 from toolkit.themes import config as cfg

@@ -19,7 +19,7 @@ from toolkit.cli._app import app
 from toolkit.errors import ToolkitError
 from toolkit.themes.labels import read_labels
 
-from tests.test_experiments import better_pair, errors_of, record, write_labels
+from tests.runs.test_experiments import better_pair, errors_of, record, write_labels
 
 runner = CliRunner()
 

@@ -19,7 +19,7 @@ from toolkit.themes import config as cfg
 from toolkit.errors import ToolkitError
 from toolkit.themes.labels import read_labels
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 _SHARED: dict = {}
 
 
@@ -214,9 +214,9 @@ def test_skops_file_with_a_foreign_type_is_refused_and_runs_nothing(model, model
     poisoned = Pipeline([("features", steps["features"]), ("classifier", steps["classifier"])])
     poisoned.planted = Planted(str(marker))
     data = sio.dumps(poisoned)
-    assert "tests.test_classifier.Planted" in sio.get_untrusted_types(data=data)
+    assert "tests.themes.test_classifier.Planted" in sio.get_untrusted_types(data=data)
     _vouch(model_copy, data)
-    with pytest.raises(ToolkitError, match=r"refusing to load: .*tests\.test_classifier\.Planted"):
+    with pytest.raises(ToolkitError, match=r"refusing to load: .*tests\.themes\.test_classifier\.Planted"):
         clf.load_model(model_copy)
     assert not marker.exists()
     # The file is live: trusting everything in it would build the object and create the marker.

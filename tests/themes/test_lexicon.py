@@ -57,7 +57,7 @@ def test_weak_terms_get_their_own_tag():
 
 @pytest.fixture(scope="module")
 def lexicon_model(tmp_path_factory):
-    labels = read_labels(Path(__file__).resolve().parents[1] / "labels.csv")
+    labels = read_labels(Path(__file__).resolve().parents[2] / "labels.csv")
     config = resolve_config(None, ["features.lexicon=true", "features.lexicon_weight=1.5"])
     model = clf.fit(labels, config)
     return clf.save_model(model, tmp_path_factory.mktemp("lex") / "theme.skops")

@@ -18,7 +18,7 @@ from toolkit.errors import ToolkitError
 from toolkit.themes.labels import read_labels
 from toolkit.themes.scoring import prepare
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def seed_texts(seed_docs) -> list[str]:

@@ -10,8 +10,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from tests.test_classifier import copy_model, shared_model
-from tests.test_training import fast_config, small_labels  # noqa: F401  (fixture)
+from tests.themes.test_classifier import copy_model, shared_model
+from tests.themes.test_training import fast_config, small_labels  # noqa: F401  (fixture)
 from toolkit.themes import classifier as clf
 from toolkit.themes import training
 from toolkit.cli import app

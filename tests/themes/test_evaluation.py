@@ -17,9 +17,9 @@ from toolkit.themes import evaluation as ev
 from toolkit.errors import ToolkitError
 from toolkit.themes.labels import LabelRow, read_labels
 
-from tests.test_classifier import shared_model
+from tests.themes.test_classifier import shared_model
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 FAST = ["evaluation.folds=3", "evaluation.repeats=2"]
 
 
@@ -203,7 +203,7 @@ def test_held_out_figures_carry_intervals_and_warn_about_training_rows(model_pat
     ])]
     from toolkit.themes.labels import read_labels
 
-    trained = read_labels(Path(__file__).resolve().parents[1] / "labels.csv").rows[:2]
+    trained = read_labels(Path(__file__).resolve().parents[2] / "labels.csv").rows[:2]
     rows += [("copied", r.text, r.label) for r in trained]
     path = write_labels_file(rows, name="held_out.csv")
     with warnings.catch_warnings(record=True) as caught:

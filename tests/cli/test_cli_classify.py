@@ -20,9 +20,9 @@ from toolkit.errors import ToolkitError
 from tests.labels_files import write_labels
 from toolkit.themes.labels import read_labels
 
-from tests.test_classifier import OLD_SKLEARN, copy_model, plant_sklearn_version, shared_model
+from tests.themes.test_classifier import OLD_SKLEARN, copy_model, plant_sklearn_version, shared_model
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

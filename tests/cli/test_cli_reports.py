@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from toolkit.cli import app
 from toolkit.errors import ToolkitError
 
-from tests.test_labels import GOOD
+from tests.themes.test_labels import GOOD
 
 runner = CliRunner()
 

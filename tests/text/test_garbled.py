@@ -14,7 +14,7 @@ def looks_garbled(text: str) -> bool:
     """Whether :func:`repair_garbled` finds anything to repair."""
     return repair_garbled(text) != (text, [])
 
-_LOCAL = Path(__file__).resolve().parents[1] / "seeds"
+_LOCAL = Path(__file__).resolve().parents[2] / "seeds"
 SEEDS = _LOCAL if _LOCAL.is_dir() else Path("/work/shared/seeds")
 
 # Worked out from the bytes: the garbled chars re-encoded as GBK, prefixed with the lost 0xA1.
