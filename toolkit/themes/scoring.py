@@ -20,7 +20,7 @@ then scores with the pipeline itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any, Iterable, Sequence
 
@@ -104,6 +104,7 @@ class NgramLookup:
     dtype: Any
     sublinear_tf: bool
     norm: str | None
+    _table: Any = field(default=None, init=False, repr=False, compare=False)  # CodeTable, built on first use
 
     @classmethod
     def build(cls, v) -> "NgramLookup | None":
@@ -162,6 +163,11 @@ class NgramLookup:
         row_of = np.repeat(np.arange(n_rows, dtype=np.int64), lengths)
         total = len(digits)
         size = len(self.codes)
+        if self._table is None:
+            from toolkit.themes.codetable import CodeTable
+
+            self._table = CodeTable(self.codes, self.columns)
+        table = self._table
         keys = []
         low, high = self.ngram_range
         for n in range(low, high + 1):
@@ -176,10 +182,9 @@ class NgramLookup:
             keep &= row_of[:span] == row_of[n - 1 : n - 1 + span]  # the n-gram lies within one row
             code = code[keep]
             rows = row_of[:span][keep]
-            pos = np.searchsorted(self.codes, code)
-            pos[pos == size] = 0
-            hit = self.codes[pos] == code
-            keys.append(rows[hit] * size + self.columns[pos[hit]])
+            found = table.columns(code)
+            hit = found >= 0
+            keys.append(rows[hit] * size + found[hit])
         flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         unique, counts = np.unique(flat, return_counts=True)
         rows, cols = np.divmod(unique, size)

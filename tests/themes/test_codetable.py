@@ -1,0 +1,75 @@
+"""The hash/direct lookup (CodeTable) gives exactly what the binary search into the vocabulary gave."""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import numpy as np
+import pytest
+
+from toolkit.themes.codetable import CodeTable
+
+
+class _BinarySearch:
+    """The reference: NgramLookup's lookup before CodeTable (np.searchsorted into sorted codes)."""
+
+    def __init__(self, codes, columns):
+        self.codes, self.cols = codes, columns
+
+    def columns(self, code):
+        pos = np.searchsorted(self.codes, code)
+        pos[pos == len(self.codes)] = 0
+        hit = self.codes[pos] == code
+        return np.where(hit, self.cols[pos], -1)
+
+
+def _reference(scorer):
+    old = copy.deepcopy(scorer)
+    for _, lookup, _ in old.parts:
+        lookup._table = _BinarySearch(lookup.codes, lookup.columns)
+    return old
+
+
+def _paragraphs(seed_docs, count=200):
+    chars = [ch for doc in seed_docs.values() for p in doc.paragraphs for ch in p.analysis_text]
+    rng = random.Random(13)
+    texts = [p.analysis_text for doc in seed_docs.values() for p in doc.paragraphs]
+    texts += ["".join(rng.choices(chars, k=rng.randint(0, 300))) for _ in range(count)]
+    texts += ["", " ", "\U0010ffff\u4e00", "A  b\u3000c"]  # empty, spaces only, beyond every code point
+    return texts
+
+
+def _scorers(model, repo_dir):
+    from toolkit.themes.model import cached_model
+
+    yield model.scorer
+    shipped = repo_dir / "models" / "theme.skops"
+    if shipped.exists():
+        yield cached_model(shipped).scorer
+
+
+def test_code_table_matches_binary_search():
+    rng = np.random.default_rng(0)
+    codes = np.unique(np.concatenate([rng.integers(1, 1 << 21, 3000), rng.integers(1 << 21, 1 << 42, 30000)]))
+    columns = rng.permutation(len(codes)).astype(np.int64)
+    table, reference = CodeTable(codes, columns), _BinarySearch(codes, columns)
+    queries = np.concatenate([codes, rng.integers(0, 1 << 42, 50000), codes + 1, [0, (1 << 21) - 1, 1 << 21]])
+    assert np.array_equal(table.columns(queries), reference.columns(queries))
+
+
+def test_fast_path_probabilities_identical(model, repo_dir, seed_docs):
+    from toolkit.themes.scoring import prepare
+
+    texts = _paragraphs(seed_docs)
+    for scorer in _scorers(model, repo_dir):
+        if scorer is None:
+            pytest.skip("no FastScorer")
+        tokenizer = model.tokenizer if scorer is model.scorer else None
+        rows = prepare(texts, tokenizer, scorer.columns_read() > 2)
+        new, old = scorer.predict_proba(rows), _reference(scorer).predict_proba(rows)
+        assert np.array_equal(new.argmax(axis=1), old.argmax(axis=1))
+        assert np.max(np.abs(new - old)) <= 1e-7
+        assert np.array_equal(new, old)  # in fact the very same numbers
+        fast, slow = scorer.features(rows), _reference(scorer).features(rows)
+        assert (fast != slow).nnz == 0 and np.array_equal(fast.indices, slow.indices)
