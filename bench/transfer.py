@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from toolkit.themes.classifier import classify_document, fit, load_model  # noqa: E402
-from toolkit.themes.evaluation import bootstrap_macro_f1, cue_predict  # noqa: E402
+from toolkit.themes.evaluation import bootstrap_macro_f1, cue_predict, macro_f1  # noqa: E402
 from toolkit.text.reading import document_from_text  # noqa: E402
 
 DEFAULT_SET = ROOT / "bench" / "out" / "realset" / "realset.csv"
@@ -82,9 +82,8 @@ def predictions(model, documents: dict[str, object], docs: dict[str, dict]) -> d
     return pred
 
 
-def cue_predictions(documents, docs) -> dict[tuple[str, int], str]:
+def cue_predictions(documents, docs, classes) -> dict[tuple[str, int], str]:
     pred = {}
-    classes = ["ecology", "governance", "industry", "other", "talent"]
     for name, document in documents.items():
         paragraphs = [p for p in document.paragraphs if p.index in docs[name]["paragraphs"]]
         for p, label in zip(paragraphs, cue_predict([p.text for p in paragraphs], classes, "other")):
@@ -101,6 +100,12 @@ def score(keys, truth, pred, labels=None) -> dict:
     default), with a 95% interval from resampling whole articles."""
     y, p = [truth[k] for k in keys], [pred[k] for k in keys]
     return bootstrap_macro_f1(y, p, [k[0] for k in keys], sorted(set(y) | set(p)) if labels is None else labels)
+
+
+def point(keys, truth, pred) -> float:
+    """The macro-F1 of :func:`score` without its bootstrap: what choosing among configurations needs."""
+    y, p = [truth[k] for k in keys], [pred[k] for k in keys]
+    return round(macro_f1(y, p, sorted(set(y) | set(p))), 4)
 
 
 def by_outlet(docs) -> dict[str, list[tuple[str, int]]]:
@@ -147,7 +152,7 @@ def main(argv=None) -> int:
     truth = gold(docs)
     groups = by_outlet(docs)
     labels = sorted(set(truth.values()))
-    cue = cue_predictions(documents, docs)
+    cue = cue_predictions(documents, docs, labels)
     all_keys = [k for keys in groups.values() for k in keys]
 
     if not args.config:
@@ -162,17 +167,17 @@ def main(argv=None) -> int:
         preds = {}
         for c in args.config:
             preds[c] = predictions(train_config(c, args.labels), documents, docs)
-        per = {c: {o: score(keys, truth, preds[c])["macro_f1"] for o, keys in groups.items()} for c in args.config}
+        per = {c: {o: point(keys, truth, preds[c]) for o, keys in groups.items()} for c in args.config}
         print("configurations, macro-F1 per outlet (trained on", args.labels, ")")
         for c in args.config:
             print(f"  {c}: " + ", ".join(f"{o} {v:.3f}" for o, v in per[c].items())
-                  + f"; pooled {score(all_keys, truth, preds[c])['macro_f1']:.3f}")
+                  + f"; pooled {point(all_keys, truth, preds[c]):.3f}")
         chosen_pred, rows = {}, []
         for o, keys in groups.items():
             # Chosen on the other outlets' paragraphs pooled: per-outlet means would let a 35-paragraph
             # digest weigh as much as 534 paragraphs of a national paper.
             rest = [k for x, ks in groups.items() if x != o for k in ks]
-            best = max(args.config, key=lambda c: score(rest, truth, preds[c])["macro_f1"])
+            best = max(args.config, key=lambda c: point(rest, truth, preds[c]))
             for k in keys:
                 chosen_pred[k] = preds[best][k]
             rows.append({"outlet": o, "model": score(keys, truth, preds[best]),

@@ -74,6 +74,7 @@ def tracked_files() -> list[str]:
     import subprocess
 
     if shutil.which("git") is None or not (REPO / ".git").exists():
+        # Only outside a checkout (an unpacked sdist); CI and the README run the tests in a clone.
         pytest.skip("needs a git checkout to know the tracked files")
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
     return [name for name in listed.decode().split("\0") if name and (REPO / name).is_file()]

@@ -96,14 +96,16 @@ def _outcome(func: Callable[[str], Any], source: str) -> Outcome:
         return Outcome(source, error=str(exc))
 
 
+def _bytes(source: str) -> int:
+    """A source's size on disk; 0 for standard input or a file that vanished (it fails later, in order)."""
+    try:
+        return os.stat(source).st_size
+    except OSError:
+        return 0
+
+
 def _size(sources: Sequence[str]) -> int:
-    total = 0
-    for source in sources:
-        try:
-            total += os.stat(source).st_size
-        except OSError:
-            pass
-    return total
+    return sum(_bytes(source) for source in sources)
 
 
 def _chunks(sources: Sequence[str], chunk_bytes: int) -> list[list[str]]:
@@ -111,10 +113,7 @@ def _chunks(sources: Sequence[str], chunk_bytes: int) -> list[list[str]]:
     current: list[str] = []
     size = 0
     for source in sources:
-        try:
-            size += os.stat(source).st_size
-        except OSError:
-            pass
+        size += _bytes(source)
         current.append(source)
         if size >= chunk_bytes:
             chunks.append(current)

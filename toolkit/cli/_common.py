@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import IO, Callable, Iterable, Iterator, TypeVar
 
 import typer
 
@@ -36,15 +36,6 @@ def warnings_as_lines() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.showwarning = lambda message, *_args, **_kwargs: warn(str(message))
         yield
-
-
-def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
-    """``value`` if it is one of ``choices``; else a one-line error, before any work is done."""
-    if value not in choices:
-        from toolkit.errors import ToolkitError
-
-        raise ToolkitError(f"{option} must be one of {', '.join(choices)}, not {value!r}")
-    return value
 
 
 def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:

@@ -24,16 +24,6 @@ from typing import Sequence
 from toolkit.errors import ToolkitError
 
 
-def confusion_counts(a: Sequence[str], b: Sequence[str], labels: Sequence[str]):
-    """Counts (rows: coder A's label, columns: coder B's) over ``labels``."""
-    import numpy as np
-
-    index = {label: i for i, label in enumerate(labels)}
-    matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    np.add.at(matrix, ([index[x] for x in a], [index[y] for y in b]), 1)
-    return matrix
-
-
 def _statistics(matrices):
     """Agreement, kappa and alpha of a stack of confusion matrices (shape (m, k, k)); nan where undefined."""
     import numpy as np

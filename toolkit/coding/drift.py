@@ -43,10 +43,6 @@ def model_bigrams(model) -> frozenset[str] | None:
 _CODES: dict[int, tuple] = {}  # id(bigrams) -> (bigrams, their sorted codes)
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 def _code_points(texts: list[str], separator: str = ""):
     """The code points of ``texts`` joined by ``separator``, and the text each belongs to."""
     import numpy as np

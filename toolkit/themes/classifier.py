@@ -190,6 +190,7 @@ def _drop_introspection(pipeline) -> None:
 def _card(labels, config: dict, pipeline) -> dict:
     from collections import Counter
 
+    from toolkit.themes.lexicon import lexicon_sha256
 
     counts = Counter(labels.labels)
     seed_rows = sum(1 for r in labels.rows if r.is_seed)
@@ -209,9 +210,9 @@ def _card(labels, config: dict, pipeline) -> dict:
         "labels": {label: counts[label] for label in labels.classes},
         "training_data": training_data,
         # Short hashes of the training paragraphs: `evaluate --test` warns when test rows were trained on.
-        "row_hashes": sorted({row_hash(t) for t in labels.texts}),
+        "row_hashes": sorted(set(row_hashes(labels.texts))),
         "tokenizer": word_tokenizer(config["features"]),
-        "lexicon_sha256": _lexicon_sha256() if uses_lexicon(config["features"]) else None,
+        "lexicon_sha256": lexicon_sha256() if uses_lexicon(config["features"]) else None,
         "preparation": PREPARATION,
         "preparation_version": PREPARATION_VERSION,
         "config": config,
@@ -222,14 +223,9 @@ def _card(labels, config: dict, pipeline) -> dict:
     }
 
 
-def row_hash(text: str) -> str:
-    """A short hash of a paragraph's Simplified, whitespace-free text: the same paragraph in either
-    script or spacing hashes alike, so a test row copied from the training data is recognised."""
-    simplified = analysis_texts([text])[0]
-    return hashlib.sha256("".join(simplified.split()).encode("utf-8")).hexdigest()[:12]
+def row_hashes(texts: Sequence[str]) -> list[str]:
+    """A short hash of each paragraph's Simplified, whitespace-free text: the same paragraph in
+    either script or spacing hashes alike, so a test row copied from the training data is recognised."""
+    return [hashlib.sha256("".join(form.split()).encode("utf-8")).hexdigest()[:12] for form in analysis_texts(texts)]
 
 
-def _lexicon_sha256() -> str:
-    from toolkit.themes.lexicon import lexicon
-
-    return lexicon().sha256

@@ -320,7 +320,7 @@ def evaluate_model(model, labels) -> Evaluation:
     """
     from toolkit.themes.scoring import analysis_texts
 
-    from toolkit.themes.classifier import row_hash
+    from toolkit.themes.classifier import row_hashes
 
     trained = Counter(model.card.get("labels", {}))
     unknown = sorted(set(labels.classes) - set(model.classes))
@@ -336,7 +336,7 @@ def evaluate_model(model, labels) -> Evaluation:
     cue_pred = cue_predict(labels.texts, classes, _fallback(classes, trained or Counter(labels.labels)))
     metrics["baselines"]["cue_words"]["macro_f1_ci"] = _interval(bootstrap_macro_f1(labels.labels, cue_pred, docs, present))
     seen = set(model.card.get("row_hashes") or ())
-    overlap = sum(1 for t in labels.texts if row_hash(t) in seen)
+    overlap = sum(1 for h in row_hashes(labels.texts) if h in seen)
     metrics["cv"] = None
     metrics["test"] = {"path": str(labels.path), "sha256": labels.sha256, "model": str(model.path),
                        "labels_unknown_to_model": unknown, "rows_also_in_training": overlap,

@@ -101,3 +101,8 @@ def lexicon() -> Lexicon:
     tags = parse_lexicon(auto.decode("utf-8-sig"), AUTO_FILE, prefix="lexauto_")
     tags.update(parse_lexicon(data.decode("utf-8-sig")))  # a curated term wins over a found one
     return _build(tags, hashlib.sha256(data + b"\0" + auto).hexdigest())
+
+
+def lexicon_sha256() -> str:
+    """The shipped lexicon's fingerprint, as model cards record it."""
+    return lexicon().sha256

@@ -40,10 +40,6 @@ from toolkit.themes.model_files import (
 from toolkit.themes.scoring import PREPARATION_VERSION, FastScorer, Predictor
 
 
-def _lexicon_sha256() -> str:
-    from toolkit.themes.lexicon import lexicon
-
-    return lexicon().sha256
 
 #: Types outside skops' default trust that our own pipelines contain (the sigmoid-calibrated
 #: linear SVM of ``model.classifier = "svm"``). Anything else a model file names is refused.
@@ -208,7 +204,9 @@ def load_model(path: str | Path | None = None, scorer: bool = True) -> ThemeMode
             f"this toolkit uses {PREPARATION_VERSION}); retrain it: {TRAIN_COMMAND}"
         )
     wanted = card.get("lexicon_sha256")
-    if wanted is not None and wanted != _lexicon_sha256():
+    from toolkit.themes.lexicon import lexicon_sha256
+
+    if wanted is not None and wanted != lexicon_sha256():
         raise ToolkitError(
             f"{path}: the model was trained with another version of the domain lexicon "
             f"(toolkit/data/lexicon.csv); its features would not mean what they meant; retrain: {TRAIN_COMMAND}"

@@ -199,11 +199,16 @@ def classify_file(source: str, model: "ThemeModel | Predictor | str | Path") -> 
     """
     from toolkit.text.reading import read_document
 
+    return classify_document(read_document(source), _worker_model(model))
+
+
+def _worker_model(model: "ThemeModel | Predictor | str | Path") -> "ThemeModel | Predictor":
+    """A model path loaded once per process, quietly (the parent already warned); else ``model``."""
     if isinstance(model, (str, Path)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ModelVersionWarning)
-            model = cached_model(model)
-    return classify_document(read_document(source), model)
+            return cached_model(model)
+    return model
 
 
 @dataclass
@@ -219,19 +224,16 @@ class Coded:
     drift: tuple | None = None
 
 
-def code_file(source: str, model: "ThemeModel | Predictor | str | Path", serialize=None, drift: bool = True) -> Coded:
+def code_file(source: str, model: "ThemeModel | Predictor | str | Path", serialize=None) -> Coded:
     """:func:`classify_file`, then ``serialize(result)`` (when given) and the document's drift
     counts (:meth:`toolkit.coding.drift.DriftMonitor.count`), in the worker."""
     from toolkit.coding.drift import DriftMonitor, model_bigrams
-
-    if isinstance(model, (str, Path)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ModelVersionWarning)
-            model = cached_model(model)
     from toolkit.text.reading import read_document
+
+    model = _worker_model(model)
 
     document = read_document(source)
     result = classify_document(document, model)
     analysis = [p.analysis_text for p in document.paragraphs]
-    counts = DriftMonitor(model_bigrams(model)).count(result, analysis) if drift else None
+    counts = DriftMonitor(model_bigrams(model)).count(result, analysis)
     return Coded(result.path, result.doc, result.notes, serialize(result) if serialize else result, counts)

@@ -45,10 +45,11 @@ SCORER_FORMAT = "toolkit-fast-scorer/1"
 
 
 def analysis_texts(texts: Iterable[str]) -> list[str]:
-    """The analysis form, as :attr:`Paragraph.analysis_text` gives it, for raw strings."""
-    from toolkit.text.cleaning import analysis_form
+    """The analysis form, as :attr:`Paragraph.analysis_text` gives it, for raw strings (one
+    OpenCC call for all of them: :func:`~toolkit.text.cleaning.analysis_forms`)."""
+    from toolkit.text.cleaning import analysis_forms
 
-    return [analysis_form(t) for t in texts]
+    return analysis_forms(list(texts))
 
 
 def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba", lexicon: bool = False):
