@@ -41,6 +41,8 @@ from toolkit.themes.evaluation import bootstrap_macro_f1, cue_predict, macro_f1 
 from toolkit.text.reading import document_from_text  # noqa: E402
 
 DEFAULT_SET = ROOT / "bench" / "out" / "realset" / "realset.csv"
+#: The held-out set: coded after the shipped model was frozen, never used to choose or write anything.
+HOLDOUT_SET = ROOT / "bench" / "out" / "realset" / "holdout" / "realset.csv"
 
 
 def read_realset(path: Path) -> dict[str, dict]:
@@ -140,7 +142,10 @@ def table(rows: list[dict], out) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--realset", type=Path, default=DEFAULT_SET, help="the rebuilt set's realset.csv")
+    which = ap.add_mutually_exclusive_group()
+    which.add_argument("--realset", type=Path, default=DEFAULT_SET, help="the rebuilt set's realset.csv")
+    which.add_argument("--holdout", dest="realset", action="store_const", const=HOLDOUT_SET,
+                       help="score the held-out set instead of the development set")
     ap.add_argument("--model", type=Path, default=None, help="a saved model (default: the shipped one)")
     ap.add_argument("--config", action="append", default=[], help="train this configuration on --labels instead (repeatable: leave-one-outlet-out selection)")
     ap.add_argument("--labels", type=Path, default=ROOT / "labels.csv")

@@ -21,12 +21,21 @@ def load_rebuild():
     return module
 
 
-@pytest.fixture(scope="module")
-def records():
-    sources = [json.loads(line) for line in (REALSET / "sources.jsonl").read_text(encoding="utf-8").splitlines()]
-    with open(REALSET / "paragraphs.csv", encoding="utf-8", newline="") as f:
+@pytest.fixture(scope="module", params=["development", "holdout"])
+def records(request):
+    folder = REALSET if request.param == "development" else REALSET / "holdout"
+    sources = [json.loads(line) for line in (folder / "sources.jsonl").read_text(encoding="utf-8").splitlines()]
+    with open(folder / "paragraphs.csv", encoding="utf-8", newline="") as f:
         paragraphs = list(csv.DictReader(f))
     return sources, paragraphs
+
+
+def test_the_held_out_set_shares_no_article_with_the_development_set():
+    def where(folder):
+        return {(s["repo"], s["path"], json.dumps(s.get("args", {}), sort_keys=True))
+                for s in map(json.loads, (folder / "sources.jsonl").read_text(encoding="utf-8").splitlines())}
+
+    assert not where(REALSET) & where(REALSET / "holdout")
 
 
 def test_the_set_is_real_coded_twice_and_holds_no_text(records):
@@ -52,6 +61,13 @@ def test_rss_items_rebuild_as_their_paragraphs():
            f"<item><title>[02版：要闻] 标题二</title><description>{page}</description></item></channel></rss>")
     title, paras = rebuild.rss_item(xml.encode("utf-8"), 1)
     assert title == "标题二" and paras == ["第一段，合作社。", "第二段"]
+
+
+def test_powereasy_pages_rebuild_as_their_paragraphs():
+    rebuild = load_rebuild()
+    page = ('<h2 class="title">每周一学（二）</h2><div class="conTxt"><p>&nbsp;</p><p>　　第一段，\n   村党支部。</p>'
+            '<p><span>第二段</span></p><!--endprint--><p>页脚</p></div>')
+    assert rebuild.powereasy_item(page.encode("utf-8")) == ("每周一学（二）", ["第一段，村党支部。", "第二段"])
 
 
 def test_database_dumps_and_jsonl_rebuild_as_coded():

@@ -10,7 +10,9 @@ it was coded, segments it with the toolkit and checks every paragraph's SHA-256,
     bench/out/realset/texts/<doc>.txt     the article as coded (title line first where it has one)
     bench/out/realset/realset.csv         doc, outlet, genre, paragraph, sha256, label, text
 
-``bench/out/`` is ignored by git. ``bench/transfer.py`` reads them.
+The held-out set (``holdout/``: same files, articles of neither set in the other) is rebuilt the
+same way into ``bench/out/realset/holdout/``. ``bench/out/`` is ignored by git.
+``bench/transfer.py`` reads them (``--holdout`` for the held-out set).
 
     python bench/realset/rebuild.py --sources /path/to/mirrors
 """
@@ -179,11 +181,27 @@ def json_news_digest(data: bytes):
     return "每天60秒读懂世界 " + d["date"], list(d["news"])
 
 
+def powereasy_item(data: bytes):
+    """A PowerEasy CMS article page (``Item/N.aspx``): the ``<h2 class="title">`` and every ``<p>``
+    of ``<div class="conTxt">`` up to ``<!--endprint-->``, line-break whitespace inside a
+    paragraph removed (the page's HTML wraps long paragraphs)."""
+    def clean(fragment: str) -> str:
+        x = html.unescape(re.sub(r"<[^>]+>", "", fragment)).replace("\xa0", " ")
+        return re.sub(r"[ \t\r\f\v\u3000]*\n\s*", "", x).strip(" \t\r\n\u3000")
+
+    s = data.decode("utf-8")
+    title = clean(re.search(r'<h2 class="title">(.*?)</h2>', s, re.S).group(1))
+    start = s.index('<div class="conTxt">')
+    body = s[start:s.index("<!--endprint-->", start)]
+    return title, [c for c in (clean(p) for p in re.findall(r"<p\b[^>]*>(.*?)</p>", body, re.S)) if c]
+
+
 EXTRACTORS = {
     "jsonl_paragraphs": jsonl_paragraphs, "postgres_node": postgres_node,
     "js_template_items": js_template_items, "js_page_texts": js_page_texts,
     "mysql_xoops_article": mysql_xoops_article, "rss_item": rss_item,
     "json_article_list": json_article_list, "json_news_digest": json_news_digest,
+    "powereasy_item": powereasy_item,
 }
 
 
@@ -197,21 +215,16 @@ def article_text(source: dict, sources: Sources) -> str:
     return (title.strip() + "\n" + body) if source.get("titled") else body
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sources", type=Path, required=True, help="folder holding local copies of the source repositories")
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-
+def rebuild_set(folder: Path, out: Path, sources: Sources) -> str:
+    """Rebuild one coded set (``folder``'s sources.jsonl and paragraphs.csv) into ``out``."""
     from toolkit.text.reading import document_from_text
 
-    sources = Sources(args.sources)
-    meta = [json.loads(line) for line in (HERE / "sources.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    meta = [json.loads(line) for line in (folder / "sources.jsonl").read_text(encoding="utf-8").splitlines() if line]
     coded: dict[str, dict[int, dict]] = {}
-    with open(HERE / "paragraphs.csv", encoding="utf-8", newline="") as f:
+    with open(folder / "paragraphs.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
             coded.setdefault(row["doc"], {})[int(row["paragraph"])] = row
-    (args.out / "texts").mkdir(parents=True, exist_ok=True)
+    (out / "texts").mkdir(parents=True, exist_ok=True)
     rows = []
     for source in meta:
         text = article_text(source, sources)
@@ -223,12 +236,24 @@ def main(argv=None) -> int:
                 raise SystemExit(f"{source['doc']}: paragraph {index} does not segment as it was coded")
             rows.append({"doc": source["doc"], "outlet": source["outlet"], "genre": source["genre"],
                          "paragraph": index, "sha256": row["sha256"], "label": row["label"], "text": p.text})
-        (args.out / "texts" / f"{source['doc']}.txt").write_text(text, encoding="utf-8")
-    with open(args.out / "realset.csv", "w", encoding="utf-8", newline="") as f:
+        (out / "texts" / f"{source['doc']}.txt").write_text(text, encoding="utf-8")
+    with open(out / "realset.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)  # with the text: bench/out/ never enters git
-    print(f"{len(meta)} articles, {len(rows)} coded paragraphs, every hash checked -> {args.out}")
+    return f"{len(meta)} articles, {len(rows)} coded paragraphs, every hash checked -> {out}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sources", type=Path, required=True, help="folder holding local copies of the source repositories")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+
+    sources = Sources(args.sources)
+    print("development set:", rebuild_set(HERE, args.out, sources))
+    if (HERE / "holdout" / "paragraphs.csv").exists():
+        print("held-out set:", rebuild_set(HERE / "holdout", args.out / "holdout", sources))
     return 0
 
 
