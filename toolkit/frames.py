@@ -20,11 +20,9 @@ def _pandas():
 
 
 def _model(model):
-    from toolkit.themes.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model
 
-    if model is None:
-        return cached_model(default_model_path())
-    if isinstance(model, (str, Path)):
+    if model is None or isinstance(model, (str, Path)):
         return cached_model(model)
     return model
 

@@ -187,12 +187,12 @@ def assemble(documents: Iterable[ReportDocument], labels: Sequence[str], group_b
 def build_report(paths: Sequence[str], model=None, group_by: str = "folder", sentences: int = SENTENCES,
                  keywords: int = KEYWORDS) -> CorpusReport:
     """A report of files, folders or globs from Python; unreadable inputs land in ``problems``."""
-    from toolkit.themes.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model
     from toolkit.errors import InputError
     from toolkit.text.reading import iter_sources
 
     if model is None or isinstance(model, (str, os.PathLike)):
-        model = cached_model(model if model is not None else default_model_path())
+        model = cached_model(model)
     problems: list[str] = []
 
     def reported() -> Iterator[ReportDocument]:

@@ -99,6 +99,22 @@ def test_table_is_readable_per_document(model_path, seed_paths):
     assert len(longest.text) > 100 and longest.text[-10:] in "".join(l.strip() for l in lines)
 
 
+def test_document_level_text_is_one_row_per_document(model_path, seeds_dir, seed_paths):
+    """--level document --format text: the json rows as a table (document, paragraphs, each
+    theme's share, main theme), not the paragraph tables."""
+    result = classify(str(seeds_dir), "--model", str(model_path), "--level", "document", "--format", "text")
+    assert result.exit_code == 0, result.output
+    records = jsonl(classify(str(seeds_dir), "--model", str(model_path), "--level", "document", "-f", "jsonl").stdout)
+    labels = clf.load_model(model_path).classes
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["document", "paragraphs", *labels, "main", "theme"]
+    assert len(lines) == 1 + len(seed_paths) == 1 + len(records)
+    for line, record in zip(lines[1:], records):
+        assert line.split() == [record["path"], str(record["paragraphs"]),
+                                *(f"{record[f'share_{c}']:.0%}" for c in labels), record["label"]]
+    assert "conf" not in result.stdout
+
+
 def read_paragraphs(path: Path):
     from toolkit.text.reading import read_document
 
@@ -254,4 +270,23 @@ def test_bad_config_is_a_one_line_error_naming_the_key_or_file(tmp_path):
         assert isinstance(result.exception, ToolkitError), result.output
         message = str(result.exception)
         assert message.startswith(f"{named}: ") and why in message and "\n" not in message
+    assert not model.exists()
+
+
+def test_library_settings_are_named_by_the_flags_given(tmp_path):
+    """The library names a setting in its own words (override, weight, resamples); the command
+    says the flag the user typed."""
+    labels, model = tmp_path / "none.csv", tmp_path / "theme.skops"
+    for command, named in [
+        (["train", "--labels", str(labels), "--model", str(model), "--no-record", "--weight", "other.csv=2"],
+         "--weight 'other.csv=2': other.csv is not one of the labels files"),
+        (["train", "--labels", str(labels), "--model", str(model), "--no-record", "--set", "model.C"],
+         "--set model.C: expected section.key=value"),
+        (["evaluate", "--labels", str(labels), "--set", "modle.C=2"], "--set modle.C=2: unknown section 'modle'"),
+        (["train", "--labels", str(labels), "--model", str(tmp_path / "theme.txt"), "--no-record"],
+         f"{tmp_path / 'theme.txt'}: a model is saved to a file ending in .skops (--model)"),
+    ]:
+        result = runner.invoke(app, command)
+        assert isinstance(result.exception, ToolkitError), result.output
+        assert str(result.exception).startswith(named), str(result.exception)
     assert not model.exists()

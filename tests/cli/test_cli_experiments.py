@@ -184,7 +184,8 @@ def test_compare_json_and_its_options(runs):
     word, both = runs["paths"]["word"].name, runs["paths"]["both"].name
     data = json.loads(invoke("compare", word, both, "--root", root, "--format", "json",
                              "--bootstrap", "500", "--seed", "7").stdout)
-    assert data["verdict"] == "better"
+    assert data["verdict"] == "better" and data["summary"].startswith("B is better than A beyond noise")
+    assert list(data)[-2:] == ["verdict", "summary"]  # the verdict in words, last, as the text shows it
     assert data["paired"]["resamples"] == 500 and data["paired"]["seed"] == 7
     assert data["paired"]["macro_f1_b"] - data["paired"]["macro_f1_a"] == pytest.approx(
         runs["f1"]["both"] - runs["f1"]["word"])
@@ -196,6 +197,9 @@ def test_compare_json_and_its_options(runs):
     assert again["paired"]["ci"] == data["paired"]["ci"]
     by_doc = json.loads(invoke("compare", word, both, "--root", root, "-f", "json", "--resample", "doc").stdout)
     assert by_doc["paired"]["units"] == 30 and by_doc["paired"]["resample"] == "doc"
+    # the library says "resamples 10"; the command names the flag that gave it
+    few = invoke("compare", word, both, "--root", root, "--bootstrap", "10")
+    assert str(few.exception).startswith("--bootstrap 10: use at least 100 resamples"), str(few.exception)
 
 
 def test_compare_md(runs):

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-from toolkit.coding.drift import DriftMonitor
+from toolkit.coding.drift import DriftMonitor, bigram_codes
 
 OFF_TOPIC = [
     "国际足联今天宣布，下一届世界杯将在三个国家联合举办，共有四十八支球队参赛，决赛门票已经开始预订。",
@@ -68,7 +68,7 @@ def _reference_count(monitor, result, analysis=None):
     han_re = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
     letters_total = foreign = paragraphs = low = 0
     pairs_per_paragraph = []
-    codes = monitor._bigram_codes()
+    codes = monitor.bigrams
     for i, p in enumerate(result.paragraphs):
         if p.boilerplate is not None:
             continue
@@ -101,7 +101,7 @@ def test_counts_equal_the_plain_loop(model, seed_docs):
 
     odd = "\n\n".join(OFF_TOPIC + ["𠀀𠀁𠮷野家的牛肉饭。", "The village committee met 3 times.", "１２３。", "黨建引領，產業興旺。", "…"])
     results = [classify_document(doc, model) for doc in seed_docs.values()] + [classify_text(odd, model)]
-    for monitor in (DriftMonitor.for_model(model), DriftMonitor(None), DriftMonitor(frozenset()),
+    for monitor in (DriftMonitor.for_model(model), DriftMonitor(None), DriftMonitor(bigram_codes(())),
                     DriftMonitor.for_model(model, vocabulary_sample=3)):
         for result in results:
             assert monitor.count(result) == _reference_count(monitor, result)

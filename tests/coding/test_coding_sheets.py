@@ -114,10 +114,11 @@ def test_a_new_theme_in_a_sheet_is_named_with_where_it_belongs(written_labels, t
 
 def test_weights_name_files_and_must_be_positive(tmp_path):
     assert parse_weights(["b.csv=3"], ["a.csv", "b.csv"]) == {"b.csv": 3.0}
-    for spec, message in [("c.csv=2", "not one of the --labels files"), ("b.csv=0", "positive"),
+    for spec, message in [("c.csv=2", "c.csv is not one of the labels files"), ("b.csv=0", "positive"),
                           ("b.csv=x", "not a number"), ("b.csv", "FILE=WEIGHT")]:
-        with pytest.raises(ToolkitError, match=message):
+        with pytest.raises(ToolkitError, match=message) as caught:
             parse_weights([spec], ["a.csv", "b.csv"])
+        assert str(caught.value).startswith(f"weight {spec!r}: ") and "--" not in str(caught.value)
 
 
 def test_weights_change_the_fit_and_the_run_records_every_file(written_labels, tmp_path):

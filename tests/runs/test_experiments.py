@@ -68,6 +68,11 @@ def write_labels(path: Path, n: int = 300, per_doc: int = 10, skip: set[int] = f
     return path
 
 
+def summary(result: dict) -> str:
+    """The verdict in words, as ``experiments compare`` shows it."""
+    return render.verdict_summary(result["paired"])
+
+
 #: Reasons the verdict once gave without computing them.
 CANNED = ("rarer themes", "common themes", "rare themes", "too few articles")
 
@@ -526,12 +531,12 @@ def test_b_that_fixes_30_of_a_s_errors_is_better_beyond_noise(labels, root):
     assert paired["mcnemar"] == {"a_only_correct": 0, "b_only_correct": 30, "both_correct": 240,
                                  "both_wrong": 30, "p": pytest.approx(2 * 0.5 ** 30)}
     assert result["verdict"] == "better"
-    assert result["summary"].startswith("B is better than A beyond noise")
-    assert "B fixes 30 paragraphs A got wrong and breaks 0" in result["summary"]
+    assert summary(result).startswith("B is better than A beyond noise")
+    assert "B fixes 30 paragraphs A got wrong and breaks 0" in summary(result)
 
     reverse = cmp.compare_runs(run_b, run_a)
     assert reverse["verdict"] == "worse" and reverse["paired"]["ci"][1] < 0
-    assert reverse["summary"].startswith("B is worse than A beyond noise")
+    assert summary(reverse).startswith("B is worse than A beyond noise")
 
     # Same seed, same interval; another seed, another draw.
     assert cmp.compare_runs(run_a, run_b)["paired"]["ci"] == paired["ci"]
@@ -546,14 +551,14 @@ def test_swapped_errors_are_no_detectable_difference(labels, root):
     assert paired["mcnemar"]["p"] == pytest.approx(1.0)
     assert paired["ci"][0] < 0 < paired["ci"][1]
     assert result["verdict"] == "no_difference"
-    assert result["summary"].startswith("no detectable difference: the macro-F1 change")
+    assert summary(result).startswith("no detectable difference: the macro-F1 change")
 
 
 def test_identical_predictions_are_no_difference_at_all(labels, root):
     a, _ = better_pair(labels)
     result = cmp.compare_runs(ex.load_run(record(root, labels, a)), ex.load_run(record(root, labels, a)))
     assert result["paired"]["ci"] == [0.0, 0.0] and result["paired"]["mcnemar"]["p"] == 1.0
-    assert result["summary"] == "no detectable difference: no change in any prediction"
+    assert summary(result) == "no detectable difference: no change in any prediction"
     assert result["params"] == [] and all(m["change"] in (0, 0.0) for m in result["metrics"])
 
 
@@ -573,8 +578,8 @@ def test_a_gain_inside_two_articles_is_not_beyond_noise_when_documents_are_resam
     assert by_doc["paired"]["ci"][0] == 0.0
     assert by_doc["verdict"] == "mixed"
     # The reason is counted, not canned: the 20 paragraphs B fixes are in two of the 30 articles.
-    assert "the paragraphs B fixes or breaks lie in 2 of 30 documents" in by_doc["summary"], by_doc["summary"]
-    assert not any(phrase in by_doc["summary"] for phrase in CANNED)
+    assert "the paragraphs B fixes or breaks lie in 2 of 30 documents" in summary(by_doc), summary(by_doc)
+    assert not any(phrase in summary(by_doc) for phrase in CANNED)
 
 
 def test_compare_reports_every_metric_per_class_and_confusion_changes(labels, root):
@@ -629,7 +634,7 @@ def test_runs_on_different_labels_files_are_refused_unless_asked(labels, root, t
     message = str(caught.value)
     assert "were trained on different labels files" in message
     assert labels.sha256[:12] in message and newer.sha256[:12] in message
-    assert "--allow-different-labels compares the 275 paragraphs" in message
+    assert "allow_different_labels=True compares the 275 paragraphs" in message and "--" not in message
 
     result = cmp.compare_runs(run_a, run_b, allow_different_labels=True)
     assert result["labels"] == {"same_file": False, "sha256_a": labels.sha256, "sha256_b": newer.sha256,
@@ -643,7 +648,7 @@ def test_runs_on_different_labels_files_are_refused_unless_asked(labels, root, t
 
 def test_too_few_resamples_are_refused(labels, root):
     run = ex.load_run(record(root, labels, labels.labels))
-    with pytest.raises(ToolkitError, match="at least 100 resamples"):
+    with pytest.raises(ToolkitError, match=r"^resamples 10: use at least 100 resamples"):
         cmp.compare_runs(run, run, resamples=10)
 
 
@@ -713,13 +718,13 @@ def test_the_verdict_names_the_classes_whose_f1_moved_most(labels, root):
     top = max(changes, key=lambda c: abs(changes[c]))
     assert top == "talent" and result["paired"]["mcnemar"]["p"] == pytest.approx(1.0)
     assert result["verdict"] == "mixed"
-    assert f"F1 moved most in talent ({changes['talent']:+.3f})" in result["summary"], result["summary"]
-    assert not any(phrase in result["summary"] for phrase in CANNED)
+    assert f"F1 moved most in talent ({changes['talent']:+.3f})" in summary(result), summary(result)
+    assert not any(phrase in summary(result) for phrase in CANNED)
 
     better = cmp.compare_runs(*(ex.load_run(record(root, labels, p, name=n)) for p, n in
                                zip(better_pair(labels), ("c", "d"))))
-    assert better["verdict"] == "better" and "F1 moved most in " in better["summary"]
-    assert not any(phrase in better["summary"] for phrase in CANNED)
+    assert better["verdict"] == "better" and "F1 moved most in " in summary(better)
+    assert not any(phrase in summary(better) for phrase in CANNED)
 
 
 def test_a_run_is_not_compared_with_itself(labels, root):

@@ -7,7 +7,7 @@ the line would drop them.
 
 from __future__ import annotations
 
-from toolkit.text.cleaning import clean_line, clean_line_quoted, quote_form
+from toolkit.text.cleaning import clean_line, quote_form
 from toolkit.text.reading import read_document
 from toolkit.summaries import summarize_file
 
@@ -51,8 +51,7 @@ def test_the_display_and_analysis_forms_do_not_change(tmp_path):
 
 def test_quote_form_puts_back_only_width_changes():
     line = '  “ＡＩ”\\"新\\"時節(jié)　增长２０％，３．５亿元\u200b。 '
-    text, runs = clean_line(line)
-    assert clean_line_quoted(line) == (text, runs, quote_form(line, text))
+    text, _ = clean_line(line)
     quoted = quote_form(line, text)
     assert len(quoted) == len(text)
     assert quoted == '“ＡＩ”"新"時節 增长２０％，３．５亿元。'
@@ -83,7 +82,8 @@ def test_paragraphs_joined_and_split_keep_their_quote_form(tmp_path):
 
 def test_a_line_with_a_repaired_garbled_run_keeps_its_width_too():
     line = "組織動員當(dāng)?shù)剞r(nóng)牧民以入股分紅，全年增收２０％，帶動ＡＢ兩村。"
-    text, runs, quoted = clean_line_quoted(line)
+    text, runs = clean_line(line)
+    quoted = quote_form(line, text)
     assert runs and "\ufffd" in text
     assert len(quoted) == len(text)
     assert quoted == text.replace("20%", "２０％").replace("AB", "ＡＢ")

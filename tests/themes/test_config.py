@@ -57,7 +57,7 @@ def test_unknown_keys_are_named_with_the_known_ones(tmp_path):
     assert "analyzer, char_ngram_range, min_df, sublinear_tf, tokenizer" in message
     assert "did you mean 'features.analyzer'" in message
 
-    with pytest.raises(ToolkitError, match=r"^--set modle\.C=2: unknown section 'modle' .*evaluation, features, model, name"):
+    with pytest.raises(ToolkitError, match=r"^override modle\.C=2: unknown section 'modle' .*evaluation, features, model, name"):
         load_config(None, ["modle.C=2"], defaults=DEFAULTS)
     with pytest.raises(ToolkitError, match=r"unknown key 'model\.penalty'"):
         load_config(None, ["model.penalty=l1"], defaults=DEFAULTS)
@@ -95,7 +95,7 @@ def test_malformed_and_unreadable_config_files_name_the_file(tmp_path):
 def test_bad_overrides_are_explained(override, problem):
     with pytest.raises(ToolkitError, match=problem) as caught:
         load_config(None, [override], defaults=DEFAULTS)
-    assert str(caught.value).startswith("--set ")
+    assert str(caught.value).startswith(f"override {override}: ")
 
 
 def test_flatten_gives_one_dotted_key_per_setting():

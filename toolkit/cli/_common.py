@@ -38,6 +38,36 @@ def warnings_as_lines() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def in_flags(settings: dict[str, str] | None = None, parameters: dict[str, str] | None = None) -> Iterator[None]:
+    """Say a library error raised inside the block in the flags the user typed.
+
+    The library names what it was given as its API does: a :class:`~toolkit.errors.SettingError`
+    by the setting's word (``override model.C=abc: ...``; ``settings`` maps the word to the flag,
+    ``{"override": "--set"}``), a sentence by the parameter (``model_path``,
+    ``replace_shipped=True``; ``parameters`` maps those). Other errors pass through unchanged.
+    """
+    import re
+
+    from toolkit.errors import SettingError, ToolkitError
+
+    settings, parameters = settings or {}, parameters or {}
+    try:
+        yield
+    except SettingError as exc:
+        if exc.setting not in settings:
+            raise
+        raise ToolkitError(f"{settings[exc.setting]} {exc.value}: {exc.problem}") from None
+    except ToolkitError as exc:
+        if not parameters or getattr(exc, "problems", None):  # a list of problems keeps its lines
+            raise
+        names = sorted(parameters, key=len, reverse=True)
+        message = re.sub(r"\b(" + "|".join(map(re.escape, names)) + r")\b", lambda m: parameters[m.group(1)], str(exc))
+        if message == str(exc):
+            raise
+        raise ToolkitError(message) from None
+
+
 def progress(items: Iterable[T], total: int | None, label: str) -> Iterator[T]:
     """A rich progress bar on stderr for batches, silent for one file or when stderr is no terminal."""
     if total is not None and total <= 1 or not sys.stderr.isatty():

@@ -23,7 +23,8 @@ HELP = (
     "Per paragraph (--level paragraph, the default): path, doc, id (path#paragraph), paragraph, label, "
     "confidence, boilerplate kind, one p_THEME probability per theme, text. Per document (--level "
     "document): path, doc, paragraphs, chars, label, share_THEME (shares of body characters), chinese, "
-    "replaced (undecodable bytes). The same columns in the same order for every article."
+    "replaced (undecodable bytes). The same columns in the same order for every article. As text: "
+    "a table of its paragraphs per article, or one table with a row per article."
 )
 
 
@@ -40,15 +41,15 @@ def classify(
 ) -> None:
     import functools
 
-    from toolkit.themes.classifier import cached_model, default_model_path, record_columns
+    from toolkit.themes.classifier import cached_model, record_columns
     from toolkit.cli.render import check_output, choose_format, emit, nothing_written, serialize
-    from toolkit.cli.render.classify import write_table
+    from toolkit.cli.render.classify import DocumentTable, write_table
     from toolkit.coding.drift import DriftMonitor
     from toolkit.themes.results import DocumentResult, code_file
 
     fmt = choose_format(fmt, output, TableFormat)
     with warnings_as_lines():
-        loaded = cached_model(model if model is not None else default_model_path())  # fail once, before the batch
+        loaded = cached_model(model)  # fail once, before the batch
     columns = record_columns(loaded.classes, level.value)
     rows = functools.partial(DocumentResult.rows, level=level.value)
     # Workers load the model from its path once each, code, and send back the lines to write.
@@ -64,13 +65,14 @@ def classify(
             monitor.add(coded.drift)
             yield coded.output
 
+    text = write_table if level is Level.paragraph else DocumentTable(rows, columns)
     try:
-        emit(watched(), fmt, output, rows=rows, columns=columns, text=write_table)
+        emit(watched(), fmt, output, rows=rows, columns=columns, text=text)
     except Exception as exc:
         if not nothing_written(exc):
             raise
         raise typer.Exit(1)  # nothing classified: an existing output file stays as it was
-    if monitor.message():
-        warn(monitor.message())
+    if monitor.message():  # the way forward, in commands
+        warn(monitor.message() + ". Code a sample of it and retrain: toolkit labels suggest PATHS -n 100 -o to_code.csv")
     if batch.failed:
         raise typer.Exit(1)

@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
-from toolkit.cli._common import force_option, output_option, report_format_option, report_target, warnings_as_lines
+from toolkit.cli._common import (force_option, in_flags, output_option, report_format_option, report_target,
+                                 warnings_as_lines)
 from toolkit.cli.render import ReportFormat
 
 
@@ -27,11 +28,14 @@ def evaluate(
     """Per-class precision/recall/F1, macro-F1, accuracy, confusion, baselines, seed-only macro-F1."""
     from toolkit.cli.render import emit, text_report
     from toolkit.cli.render.evaluation import report_text
+    from toolkit.errors import ToolkitError
     from toolkit.themes.evaluation import run_evaluation
     from toolkit.themes.model_files import default_model_path
 
+    if test is not None and (config is not None or set_):
+        raise ToolkitError("--config and --set choose what to cross-validate; with --test the saved model is scored")
     used_model = (model or default_model_path()) if test is not None else None
     fmt = report_target(fmt, output, [labels, test, used_model, config], force=force)
-    with warnings_as_lines():
+    with warnings_as_lines(), in_flags({"override": "--set"}):
         evaluation = run_evaluation(labels, test=test, model=model, config=config, overrides=set_, jobs=jobs)
     emit([evaluation.metrics], fmt, output, **text_report(report_text))

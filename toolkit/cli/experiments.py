@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from toolkit.cli._app import App, app
-from toolkit.cli._common import force_option, output_option, report_format_option, report_target
+from toolkit.cli._common import force_option, in_flags, output_option, report_format_option, report_target
 from toolkit.cli.render import ReportFormat as Format
 
 experiments_app = App(
@@ -102,8 +102,9 @@ def compare_command(
     runs = store.list_runs(root, on_problem=warn) if root.is_dir() else None
     run_a = store.resolve_run(root, a, runs)
     run_b = store.resolve_run(root, b, runs)
-    result = comparison.compare_runs(
-        run_a, run_b, allow_different_labels=allow_different_labels,
-        resamples=bootstrap, seed=seed, resample=resample.value,
-    )
-    _emit(result, render.comparison_report, fmt, output)
+    with in_flags({"resamples": "--bootstrap"}, {"allow_different_labels=True": "--allow-different-labels"}):
+        result = comparison.compare_runs(
+            run_a, run_b, allow_different_labels=allow_different_labels,
+            resamples=bootstrap, seed=seed, resample=resample.value,
+        )
+    _emit(render.with_summary(result), render.comparison_report, fmt, output)

@@ -60,17 +60,17 @@ def suggest(
     model: Optional[Path] = typer.Option(None, "--model", "-m", metavar="FILE", help="Model file (default: the shipped model)."),
     exclude: List[Path] = typer.Option([], "--exclude", "-x", metavar="FILE", help="A sheet or labels file already coded: its paragraphs are not suggested again (repeatable)."),
 ) -> None:
-    from toolkit.themes.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model
     from toolkit.cli._common import expand_sources
     from toolkit.coding.sheets import read_texts, training_texts
     from toolkit.cli.render import check_output, choose_format, emit
-    from toolkit.cli.render.labels import SHEET_COLUMNS, write_suggestions
+    from toolkit.cli.render.labels import SHEET_COLUMNS, sheet_note, write_suggestions
     from toolkit.coding.suggest import suggest_paragraphs
     from toolkit.errors import InputError
     from toolkit.text.reading import read_document
 
     with warnings_as_lines():
-        loaded = cached_model(model if model is not None else default_model_path())
+        loaded = cached_model(model)
     fmt = fmt or (choose_format(None, output, TableFormat) if output is not None and str(output) != "-" else TableFormat.csv)
     coded = training_texts(loaded) + [t for path in exclude for t in read_texts(path)]
     sources, failed = expand_sources(paths)
@@ -91,8 +91,7 @@ def suggest(
     if len(suggestions) < n:
         warn(f"only {len(suggestions)} paragraphs to suggest, not {n}")
     if output is not None:
-        docs = len({s.doc for s in suggestions})
-        typer.echo(f"{output}: {len(suggestions)} paragraphs from {docs} document{'s' if docs != 1 else ''} to code")
+        typer.echo(sheet_note(output, suggestions))
     if failed:
         raise typer.Exit(1)
 
@@ -116,7 +115,8 @@ def agreement(
 ) -> None:
     from toolkit.themes.classifier import load_model
     from toolkit.cli.render import emit, text_report
-    from toolkit.coding.agreement import agreement_text, compare_coders
+    from toolkit.cli.render.labels import agreement_text
+    from toolkit.coding.agreement import compare_coders
 
     fmt = report_target(fmt, output, [coder_a, coder_b, model], force=force)
     with warnings_as_lines():

@@ -41,14 +41,14 @@ def report(
 ) -> None:
     import functools
 
-    from toolkit.themes.classifier import cached_model, default_model_path
+    from toolkit.themes.classifier import cached_model
     from toolkit.cli.render import check_output, emit, nothing_written
     from toolkit.cli.render.html import render
     from toolkit.report import assemble, report_file
 
     fmt = _choose(fmt, output)
     with warnings_as_lines():
-        loaded = cached_model(model if model is not None else default_model_path())
+        loaded = cached_model(model)
     work = functools.partial(report_file, model=loaded if jobs == 1 else loaded.portable())
     batch = Batch(paths, work, label="reporting", jobs=jobs)
     check_output(output, [*batch.sources, str(loaded.path)], force=force)

@@ -8,7 +8,11 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
-from toolkit.cli._common import warnings_as_lines
+from toolkit.cli._common import in_flags, warnings_as_lines
+
+#: What the library calls the settings and parameters these flags give (see in_flags).
+SETTINGS = {"override": "--set", "weight": "--weight"}
+PARAMETERS = {"model_path": "--model", "replace_shipped=True": "--replace-shipped", "experiments_dir": "--experiments"}
 
 
 @app.command()
@@ -39,39 +43,23 @@ def train(
 ) -> None:
     """Cross-validate, fit on all rows, and save the model with its card (atomically)."""
     from toolkit.coding.sheets import parse_weights
-    from toolkit.cli.render.evaluation import headline
+    from toolkit.cli.render.evaluation import training_text
     from toolkit.themes.classifier import shipped_model_path
     from toolkit.errors import ToolkitError
     from toolkit.themes.config import resolve_config
     from toolkit.themes.training import check_model_target, run_name, train_model
 
-    weights = parse_weights(weight, labels)
     if replace_shipped:
         if model is not None:
             raise ToolkitError("give --model or --replace-shipped, not both")
         model = shipped_model_path()
-    try:
+    with in_flags(SETTINGS, PARAMETERS):  # the library names its settings and parameters; say them as flags
+        weights = parse_weights(weight, labels)
         model = check_model_target(model, labels, replace_shipped=replace_shipped)
-    except ToolkitError as exc:  # the library names its parameters; say it in flags here
-        raise ToolkitError(str(exc).replace("replace_shipped=True", "--replace-shipped")
-                           .replace("model_path", "--model")) from None
-    settings = resolve_config(config, set_)
-    with warnings_as_lines():
+        settings = resolve_config(config, set_)
+    with warnings_as_lines(), in_flags(SETTINGS, PARAMETERS):
         result = train_model(
             labels, model, settings, replace_shipped=replace_shipped, experiments_dir=None if no_record else experiments,
             name=name or run_name(settings, set_), record=not no_record, jobs=jobs, weights=weights,
         )
-    card = result.model.card
-    typer.echo(
-        f"trained {model} on {card['training_data']['rows']} rows "
-        f"({', '.join(f'{k} {v}' for k, v in card['labels'].items())}) in {result.duration_s:.1f}s"
-    )
-    for source in card["training_data"].get("files", []):
-        typer.echo(f"  {source['path']}: {source['rows']} rows, weight {source['weight']:g}, sha256 {source['sha256'][:12]}")
-    typer.echo(headline(result.metrics))
-    if result.run_dir is not None:
-        typer.echo(f"run recorded in {result.run_dir}")
-    if result.previous is not None:
-        typer.echo(f"the model it replaced is kept as {result.previous}")
-    if not replace_shipped:
-        typer.echo(f"use it with: toolkit classify --model {model} FILES (without --model, commands use the shipped model)")
+    typer.echo(training_text(result, model, shipped=replace_shipped))

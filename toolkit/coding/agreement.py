@@ -142,7 +142,7 @@ def compare_coders(path_a, path_b=None, *, model=None, n_boot: int = 1000, seed:
     file is the model's own training file (same SHA-256), ``warnings`` says so.
     """
     if (path_b is None) == (model is None):
-        raise ToolkitError("give two coders: two coding files, or one file and --model")
+        raise ToolkitError("give two coders: two coding files, or one file and a model")
     a = read_coding(path_a)
     warnings: list[str] = []
     if model is not None:
@@ -173,32 +173,3 @@ def compare_coders(path_a, path_b=None, *, model=None, n_boot: int = 1000, seed:
     result["unmatched"] = {"a": only_a, "b": only_b}
     result["warnings"] = warnings
     return result
-
-
-def agreement_text(result: dict) -> str:
-    """The figures as plain text lines, for a terminal, a log or a methods section."""
-
-    def fig(value):
-        return "-" if value is None else f"{value:.3f}"
-
-    def ci(name):
-        bounds = result["ci"][name]
-        return "" if bounds is None else f"  ({result['ci']['level']:.0%} CI {bounds[0]:.3f} to {bounds[1]:.3f})"
-
-    lines = [f"coder A: {result['coders']['a']}", f"coder B: {result['coders']['b']}",
-             f"{result['n']} paragraphs coded by both; bootstrap over {result['ci']['resampled']}s, "
-             f"{result['ci']['n_boot']} resamples", "",
-             f"percent agreement   {result['agreement']:.1%}{ci('agreement')}",
-             f"Cohen's kappa       {fig(result['kappa'])}{ci('kappa')}",
-             f"Krippendorff alpha  {fig(result['alpha'])}{ci('alpha')}  (nominal)", ""]
-    width = max(len(label) for label in result["per_label"]) + 2
-    lines.append(f"{'label':<{width}}{'A':>6}{'B':>6}{'both':>6}  agreement")
-    for label, s in result["per_label"].items():
-        lines.append(f"{label:<{width}}{s['coder_a']:>6}{s['coder_b']:>6}{s['both']:>6}  {s['agreement']:.3f}")
-    conf = result["confusion"]
-    cell = max(max(len(label) for label in conf["labels"]), 4)
-    lines += ["", "confusion (rows: coder A, columns: coder B)",
-              " " * width + " ".join(f"{label:>{cell}}" for label in conf["labels"])]
-    for label, row in zip(conf["labels"], conf["matrix"]):
-        lines.append(f"{label:<{width}}" + " ".join(f"{v:>{cell}d}" for v in row))
-    return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Does a corpus look unlike the model's training data? One warning per run, with the way forward.
+"""Does a corpus look unlike the model's training data? One warning per run.
 
 ``toolkit classify`` feeds every coded document to a :class:`DriftMonitor`; at the end of the run
 :meth:`DriftMonitor.message` names what looks unfamiliar, or returns None. Three signs, each
@@ -21,26 +21,38 @@ in other languages and on other subjects (well outside); they warn, they decide 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from toolkit.text.patterns import is_alpha
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def model_bigrams(model) -> frozenset[str] | None:
-    """The character bigrams the model's character vectorizer knows; None if it has none."""
+
+def bigram_codes(bigrams) -> np.ndarray:
+    """Character bigrams as the sorted codes the monitor looks pairs up in: ``ord(first) << 21 |
+    ord(second)`` (a code point has 21 bits), so a document's pairs are found with one
+    ``np.searchsorted`` instead of a set lookup per pair."""
+    import numpy as np
+
+    return np.sort(np.fromiter(((ord(b[0]) << 21) | ord(b[1]) for b in bigrams), dtype=np.int64))
+
+
+def model_bigrams(model) -> np.ndarray | None:
+    """The character bigrams the model's character vectorizer knows, as :func:`bigram_codes`;
+    None if it has none. Computed once per loaded model (batch workers code many files with it)."""
     scorer = getattr(model, "scorer", None)
     if hasattr(scorer, "char_bigrams"):  # from the scorer's arrays: no scikit-learn pipeline is loaded
-        if not hasattr(scorer, "_bigrams"):
-            scorer._bigrams = scorer.char_bigrams()  # once per loaded model (batch workers code many files)
-        return scorer._bigrams
+        if not hasattr(scorer, "_bigram_codes"):
+            bigrams = scorer.char_bigrams()
+            scorer._bigram_codes = None if bigrams is None else bigram_codes(bigrams)
+        return scorer._bigram_codes
     pipeline = getattr(model, "pipeline", None)
     features = getattr(getattr(pipeline, "named_steps", {}), "get", lambda _: None)("features")
     for name, vectorizer, _ in getattr(features, "transformers_", []):
         if getattr(vectorizer, "analyzer", None) == "char" and hasattr(vectorizer, "vocabulary_"):
-            return frozenset(t for t in vectorizer.vocabulary_ if len(t) == 2)
+            return bigram_codes(t for t in vectorizer.vocabulary_ if len(t) == 2)
     return None
-
-
-_CODES: dict[int, tuple] = {}  # id(bigrams) -> (bigrams, their sorted codes)
 
 
 def _code_points(texts: list[str], separator: str = ""):
@@ -80,9 +92,12 @@ def _pair_counts(forms: list[str], codes) -> list[tuple[int, int]]:
 
 @dataclass
 class DriftMonitor:
-    """Counts over a run's documents (``update``), then :meth:`message`; the thresholds are fields."""
+    """Counts over a run's documents (``update``), then :meth:`message`; the thresholds are fields.
 
-    bigrams: frozenset[str] | None = None
+    ``bigrams``: the model's character bigrams as :func:`bigram_codes` (:func:`model_bigrams`);
+    None when the model has no character vocabulary (then vocabulary is not checked)."""
+
+    bigrams: np.ndarray | None = None
     low: float = 0.5
     low_share: float = 0.4
     unseen_share: float = 0.4
@@ -129,25 +144,13 @@ class DriftMonitor:
         confidence = np.array([result.paragraphs[kept[k]].confidence for k in chosen.tolist()], dtype=float)
         low = int(np.count_nonzero(confidence < self.low))
         pairs_per_paragraph: list[tuple[int, int]] = []
-        codes = self._bigram_codes()
+        codes = self.bigrams
         if codes is not None and len(chosen):
             sampled = [kept[k] for k in chosen[: self.vocabulary_sample].tolist()]
             forms = [analysis[i] if analysis is not None else analysis_form(result.paragraphs[i].text) for i in sampled]
             pairs_per_paragraph = _pair_counts(forms, codes)
         letters_total = int(letters.sum())
         return letters_total, letters_total - int(han.sum()), len(chosen), low, pairs_per_paragraph
-
-    def _bigram_codes(self):
-        """:attr:`bigrams` as a sorted array of ``first << 21 | second`` code points, built once."""
-        import numpy as np
-
-        if self.bigrams is None:
-            return None
-        cached = _CODES.get(id(self.bigrams))
-        if cached is None or cached[0] is not self.bigrams:  # once per model per process, not per monitor
-            codes = np.sort(np.array([(ord(b[0]) << 21) | ord(b[1]) for b in self.bigrams], dtype=np.int64))
-            cached = _CODES[id(self.bigrams)] = (self.bigrams, codes)
-        return cached[1]
 
     def add(self, counts: tuple) -> "DriftMonitor":
         """Add one document's :meth:`count`."""
@@ -179,4 +182,4 @@ class DriftMonitor:
         if not signs:
             return None
         return ("this corpus looks unlike the model's training data (" + "; ".join(signs) + "); its codes are less "
-                "trustworthy here. Code a sample of it and retrain: toolkit labels suggest PATHS -n 100 -o to_code.csv")
+                "trustworthy here")

@@ -23,7 +23,7 @@ import hashlib
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import SettingError, ToolkitError
 from toolkit.themes.labels import LabelReport, LabelSet, LabelSource, check_labels
 
 
@@ -43,16 +43,16 @@ def parse_weights(specs: Sequence[str], paths: Sequence[str | Path]) -> dict[str
     for spec in specs:
         name, sep, value = spec.rpartition("=")
         if not sep or not name:
-            raise ToolkitError(f"--weight {spec!r}: write FILE=WEIGHT, e.g. --weight coded.csv=3")
+            raise SettingError("weight", repr(spec), "write FILE=WEIGHT, e.g. coded.csv=3")
         try:
             weight = float(value)
         except ValueError:
-            raise ToolkitError(f"--weight {spec!r}: {value!r} is not a number") from None
+            raise SettingError("weight", repr(spec), f"{value!r} is not a number") from None
         if not weight > 0 or weight != weight or weight == float("inf"):
-            raise ToolkitError(f"--weight {spec!r}: a weight must be a positive number")
+            raise SettingError("weight", repr(spec), "a weight must be a positive number")
         path = known.get(name) or resolved.get(Path(name).resolve())
         if path is None:
-            raise ToolkitError(f"--weight {spec!r}: {name} is not one of the --labels files ({', '.join(known)})")
+            raise SettingError("weight", repr(spec), f"{name} is not one of the labels files ({', '.join(known)})")
         weights[path] = weight
     return weights
 

@@ -9,11 +9,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import SettingError, ToolkitError
 from toolkit.provenance import json_safe
 from toolkit.runs.statistics import as_number, class_f1, cv_spread, mcnemar, paired_bootstrap
 from toolkit.runs.store import PREDICTIONS_FILE, RESAMPLE_UNITS, SETTING_LEAVES, SHORT_VALUE, Run
-from toolkit.runs.verdict import _verdict
+from toolkit.runs.verdict import verdict
 from toolkit.themes.config import flatten
 from toolkit.themes.labels import is_seed_doc
 
@@ -157,7 +157,7 @@ def compare_runs(
     if resample not in RESAMPLE_UNITS:
         raise ToolkitError(f"resample must be one of {', '.join(RESAMPLE_UNITS)}, not {resample!r}")
     if resamples < 100:
-        raise ToolkitError(f"--bootstrap {resamples}: use at least 100 resamples (2000 is the default)")
+        raise SettingError("resamples", resamples, "use at least 100 resamples (2000 is the default)")
     if a.path.resolve() == b.path.resolve():
         raise ToolkitError(
             f"A and B are the same run ({a.id}); name two runs, e.g. 'toolkit experiments compare latest~1' "
@@ -169,7 +169,7 @@ def compare_runs(
         raise ToolkitError(
             f"{a.id} and {b.id} were trained on different labels files "
             f"(sha256 {a.labels_sha256[:12] or '?'} vs {b.labels_sha256[:12] or '?'}), so their figures "
-            f"are not comparable; --allow-different-labels compares the {shared} paragraphs "
+            f"are not comparable; allow_different_labels=True compares the {shared} paragraphs "
             f"coded the same way in both"
         )
     pairs = pair_predictions(a, b, by_row=same_labels)
@@ -194,7 +194,6 @@ def compare_runs(
         pick = lambda values: [values[i] for i in seed_rows]  # noqa: E731
         paired_seed = _paired_tests(pick(gold), pick(pred_a), pick(pred_b), pick(docs), resample, options,
                                     labels=sorted(set(pick(gold))))
-    verdict, summary = _verdict(boot)
 
     return json_safe({
         "a": _run_summary(a),
@@ -216,8 +215,7 @@ def compare_runs(
         "confusion": _confusion_change(a.metrics, b.metrics),
         "paired": boot,
         "paired_seed": paired_seed,
-        "verdict": verdict,
-        "summary": summary,
+        "verdict": verdict(boot),
     })
 
 

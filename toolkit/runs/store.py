@@ -2,7 +2,7 @@
 
 This module records runs and reads them back; :mod:`toolkit.runs.statistics` holds the paired
 tests, :mod:`toolkit.runs.comparison` turns runs into data (JSON-ready dicts) for ``toolkit
-experiments list|show|compare``, :mod:`toolkit.runs.verdict` words a comparison; configuration
+experiments list|show|compare``, :mod:`toolkit.runs.verdict` decides a comparison; configuration
 files are :mod:`toolkit.themes.config`, and the terminal and markdown rendering of that data is
 :mod:`toolkit.cli.render.experiments`.
 
@@ -16,7 +16,7 @@ Why it is built this way:
 - Researchers retrain after editing labels.csv and ask "did that help?". A difference of one or
   two points of macro-F1 on a few hundred paragraphs is often noise, so :func:`compare_runs`
   pairs the two runs' out-of-fold predictions paragraph by paragraph and reports a bootstrap
-  confidence interval of the macro-F1 change and McNemar's exact test, with a verdict in words.
+  confidence interval of the macro-F1 change and McNemar's exact test, with a verdict.
   The bootstrap resamples whole documents by default: cross-validation holds out whole articles
   and the model is judged on outlets it has not seen, and paragraphs of one article are not
   independent, so resampling them one by one would make intervals look narrower than they are.
@@ -49,7 +49,10 @@ from toolkit.errors import ToolkitError
 from toolkit.files import atomic_directory, sha256_file
 from toolkit.provenance import json_safe, library_versions
 from toolkit.runs.statistics import as_number
-from toolkit.runs.verdict import plural as _plural
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
 
 RUN_FILE = "run.json"
 PARAMS_FILE = "params.json"

@@ -1,6 +1,6 @@
 """The one configuration module: the defaults (:data:`DEFAULT_CONFIG`, which
 ``experiments/configs/default.toml`` repeats; a test keeps them equal), TOML files under
-``experiments/configs/``, ``--set key=value`` overrides (:func:`resolve_config`), and the checks
+``experiments/configs/``, ``section.key=value`` overrides (:func:`resolve_config`), and the checks
 that tie the values to what :func:`toolkit.themes.classifier.build_pipeline` can build
 (:func:`validate_config`), so a bad value fails in a second, naming the key, rather than after
 minutes of cross-validation.
@@ -12,8 +12,8 @@ Why it is built this way:
   what their defaults are is :data:`DEFAULT_CONFIG`; :func:`load_config` takes them as an argument.
 - Given those defaults, an unknown key or a value of the wrong kind is refused with the key's
   name and the known ones, because a typo found after minutes of cross-validation costs minutes.
-- ``--set`` values are TOML literals, but a bare word is a string: that is what someone typing
-  ``--set features.analyzer=char`` means.
+- Override values are TOML literals, but a bare word is a string: that is what someone typing
+  ``features.analyzer=char`` means.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Sequence
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import SettingError, ToolkitError
 
 
 def load_config(
@@ -37,7 +37,7 @@ def load_config(
     """A run configuration from a TOML file and ``section.key=value`` overrides, as a nested dict.
 
     Override values are TOML literals (``4.0``, ``[1, 3]``, ``true``, ``"char"``); a bare word such
-    as ``char`` is taken as a string, because that is what a user typing ``--set`` means.
+    as ``char`` is taken as a string, because that is what a user typing an override means.
     With ``defaults``, the result is the defaults updated by the file and the overrides, and a key
     the defaults do not know is an error naming it and the known ones, so a typo is caught before
     minutes of training rather than silently ignored.
@@ -46,12 +46,18 @@ def load_config(
     if path is not None:
         loaded = _read_toml(Path(path))
         if defaults is not None:
-            _check_known(loaded, defaults, str(path))
+            try:
+                _check_known(loaded, defaults)
+            except ToolkitError as exc:
+                raise ToolkitError(f"{path}: {exc}") from None
     for item in overrides:
         key, value = _parse_override(item)
-        if defaults is not None:
-            _check_known(_nest(key, value), defaults, f"--set {item}")
-        _set_dotted(loaded, key, value, f"--set {item}")
+        try:
+            if defaults is not None:
+                _check_known(_nest(key, value), defaults)
+            _set_dotted(loaded, key, value)
+        except ToolkitError as exc:
+            raise SettingError("override", item, str(exc)) from None
     if defaults is None:
         return loaded
     return _merge(defaults, loaded)
@@ -92,16 +98,16 @@ def _parse_override(item: str) -> tuple[str, Any]:
     key, sep, raw = item.partition("=")
     key, raw = key.strip(), raw.strip()
     if not sep or not key:
-        raise ToolkitError(f"--set {item}: expected section.key=value, e.g. model.C=2.0")
+        raise SettingError("override", item, "expected section.key=value, e.g. model.C=2.0")
     if any(not part.strip() for part in key.split(".")):
-        raise ToolkitError(f"--set {item}: {key!r} is not a dotted key like features.analyzer")
+        raise SettingError("override", item, f"{key!r} is not a dotted key like features.analyzer")
     if not raw:
-        raise ToolkitError(f'--set {item}: no value (write "" for an empty string)')
+        raise SettingError("override", item, 'no value (write "" for an empty string)')
     try:
         return key, tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError as exc:
         if raw[0] in "[{\"'":
-            raise ToolkitError(f"--set {item}: {raw} is not a valid TOML value ({exc})") from None
+            raise SettingError("override", item, f"{raw} is not a valid TOML value ({exc})") from None
     try:
         return key, float(raw) if any(c in raw for c in ".eE") else int(raw)
     except ValueError:
@@ -114,13 +120,13 @@ def _nest(dotted: str, value: Any) -> dict:
     return value
 
 
-def _set_dotted(config: dict, dotted: str, value: Any, source: str) -> None:
+def _set_dotted(config: dict, dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node = config
     for depth, part in enumerate(parts[:-1]):
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
-            raise ToolkitError(f"{source}: {'.'.join(parts[: depth + 1])} is a value, not a section")
+            raise ToolkitError(f"{'.'.join(parts[: depth + 1])} is a value, not a section")
     node[parts[-1]] = value
 
 
@@ -138,7 +144,9 @@ def _kind(value: Any) -> str | None:
     return None
 
 
-def _check_known(given: dict, defaults: dict, source: str, prefix: str = "") -> None:
+def _check_known(given: dict, defaults: dict, prefix: str = "") -> None:
+    """Raise the first key of ``given`` that ``defaults`` lacks or whose value is of another kind
+    (the caller adds where it came from: the file, or the override)."""
     for key, value in given.items():
         dotted = f"{prefix}{key}"
         if key not in defaults:
@@ -148,19 +156,19 @@ def _check_known(given: dict, defaults: dict, source: str, prefix: str = "") -> 
             near = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             hint = f"; did you mean '{prefix}{near[0]}'?" if near else ""
             raise ToolkitError(
-                f"{source}: unknown {what} {dotted!r} (known in {where}: {', '.join(known)}{hint})"
+                f"unknown {what} {dotted!r} (known in {where}: {', '.join(known)}{hint})"
             )
         expected = defaults[key]
         if isinstance(expected, dict):
             if not isinstance(value, dict):
-                raise ToolkitError(f"{source}: {dotted} is a section ([{dotted}]), not a value")
-            _check_known(value, expected, source, dotted + ".")
+                raise ToolkitError(f"{dotted} is a section ([{dotted}]), not a value")
+            _check_known(value, expected, dotted + ".")
             continue
         if isinstance(value, dict):
-            raise ToolkitError(f"{source}: {dotted} is a value, not a section")
+            raise ToolkitError(f"{dotted} is a value, not a section")
         want, got = _kind(expected), _kind(value)
         if want is not None and got != want:
-            raise ToolkitError(f"{source}: {dotted} should be {want} (like {_toml(expected)}), not {_toml(value)}")
+            raise ToolkitError(f"{dotted} should be {want} (like {_toml(expected)}), not {_toml(value)}")
 
 
 def _merge(base: dict, update: dict) -> dict:
@@ -230,9 +238,9 @@ ANALYZERS = ("word", "char", "both")
 
 
 def resolve_config(path: str | Path | None = None, overrides: Sequence[str] = ()) -> dict:
-    """The run configuration: the defaults, then the TOML file, then ``--set key=value`` overrides.
+    """The run configuration: the defaults, then the TOML file, then ``section.key=value`` overrides.
 
-    :func:`~toolkit.runs.store.load_config` rejects unknown keys and values of the wrong kind,
+    :func:`load_config` rejects unknown keys and values of the wrong kind,
     naming them; :func:`validate_config` then checks what the pipeline needs.
     """
     config = load_config(path, list(overrides), defaults=DEFAULT_CONFIG)

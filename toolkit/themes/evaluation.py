@@ -362,7 +362,8 @@ def run_evaluation(labels_path, *, test=None, model=None, config=None, overrides
 
     if test is not None:
         if config is not None or overrides:
-            raise ToolkitError("--config and --set choose what to cross-validate; with --test the saved model is scored")
+            raise ToolkitError("a config and overrides choose what to cross-validate, and a test file scores the "
+                              "saved model as it is: give one or the other")
         return evaluate_model(load_model(model), read_test_labels(test))
     settings = resolve_config(config, overrides)
     return cross_validate(read_labels(labels_path), settings, jobs=jobs)

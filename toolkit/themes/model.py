@@ -361,9 +361,10 @@ def _cached_model(path: str, mtime_ns: int, size: int) -> ThemeModel:
     return load_model(path)
 
 
-def cached_model(path: str | Path) -> ThemeModel:
-    """One load per process and model file, so batch workers do not reload it for every article."""
-    path = Path(path)
+def cached_model(path: str | Path | None = None) -> ThemeModel:
+    """One load per process and model file, so batch workers do not reload it for every article.
+    Without ``path``, the model commands use when none is named (:func:`default_model_path`)."""
+    path = Path(path) if path is not None else default_model_path()
     try:
         stat = path.stat()
     except FileNotFoundError:

@@ -138,7 +138,7 @@ def check_model_target(model_path: str | Path | None,
 
 
 def run_name(config: dict, overrides: Sequence[str] = ()) -> str:
-    """The config's name plus the overrides, so runs made with ``--set`` tell themselves apart."""
+    """The config's name plus the overrides, so runs made with overrides tell themselves apart."""
     parts = [str(config.get("name", "default"))]
     for item in overrides:
         key, _, value = item.partition("=")
@@ -148,7 +148,7 @@ def run_name(config: dict, overrides: Sequence[str] = ()) -> str:
 
 def _check_experiments_dir(root: Path) -> None:
     if root.exists() and not root.is_dir():
-        raise ToolkitError(f"{root}: not a directory, so runs cannot be recorded there (use --experiments DIR)")
+        raise ToolkitError(f"{root}: not a directory, so runs cannot be recorded there (experiments_dir)")
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -125,6 +125,9 @@ def emit(
     """Write every result in ``fmt`` to ``output`` (atomically; a FIFO or device in place) or to
     standard output, and return how many results there were.
 
+    ``text`` writes one result as text; when it also has ``close(stream)`` (a table that needs
+    every row first), that is called after the last result.
+
     With no result at all (none for which ``counts`` is true, when given) and ``keep_if_empty``
     false, an existing output file is left as it was.
     """
@@ -163,6 +166,8 @@ def emit(
                     stream.flush()
             if not count and not keep_if_empty:
                 raise _Nothing()
+            if name == "text" and hasattr(text, "close"):  # a table printed once every row is in
+                text.close(stream)
             writer.close()
         except BaseException:
             writer.discard()  # nothing half-written is flushed later, e.g. when collected

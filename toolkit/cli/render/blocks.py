@@ -10,6 +10,11 @@ import sys
 from dataclasses import dataclass, field
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 paragraph``, ``3 paragraphs``; ``many`` for a plural not made with -s."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 @dataclass
 class Heading:
     text: str

@@ -1,5 +1,5 @@
 """``toolkit evaluate`` and ``toolkit train`` as text: the evaluation's figures (the data of
-:mod:`toolkit.themes.evaluation`) in columns, and on one line."""
+:mod:`toolkit.themes.evaluation`) in columns, and on one line; what a training run did."""
 
 from __future__ import annotations
 
@@ -19,6 +19,27 @@ def headline(metrics: dict) -> str:
         f"{f1}, accuracy {_fmt(metrics['accuracy'])}; seed rows macro-F1 {_fmt(metrics.get('seed_macro_f1'))}; "
         f"baselines: majority {_fmt(baselines['majority']['macro_f1'])}, cue words {_fmt(baselines['cue_words']['macro_f1'])}"
     )
+
+
+def training_text(result, model_path, shipped: bool = False) -> str:
+    """What ``toolkit train`` did (a :class:`toolkit.themes.training.TrainResult`): the rows per
+    label and per file, the headline figures, where the run and the replaced model are, and how
+    to use the model (unless it is the shipped one, which every command uses already)."""
+    card = result.model.card
+    lines = [f"trained {model_path} on {card['training_data']['rows']} rows "
+             f"({', '.join(f'{k} {v}' for k, v in card['labels'].items())}) in {result.duration_s:.1f}s"]
+    for source in card["training_data"].get("files", []):
+        lines.append(f"  {source['path']}: {source['rows']} rows, weight {source['weight']:g}, "
+                     f"sha256 {source['sha256'][:12]}")
+    lines.append(headline(result.metrics))
+    if result.run_dir is not None:
+        lines.append(f"run recorded in {result.run_dir}")
+    if result.previous is not None:
+        lines.append(f"the model it replaced is kept as {result.previous}")
+    if not shipped:
+        lines.append(f"use it with: toolkit classify --model {model_path} FILES (without --model, commands use "
+                     f"the shipped model)")
+    return "\n".join(lines)
 
 
 def report_text(metrics: dict) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.cli.render.blocks import Heading, Lines, Report, Table, print_report, to_markdown  # noqa: F401
+from toolkit.cli.render.blocks import Heading, Lines, Report, Table, plural, print_report, to_markdown  # noqa: F401
 from toolkit.runs.comparison import value_text
 from toolkit.runs.statistics import as_number, cv_spread
-from toolkit.runs.verdict import format_p
+from toolkit.runs.verdict import evidence
 from toolkit.themes.labels import WRITTEN_DOC_PREFIX as WRITTEN_PREFIX
 
 #: Below this many documents a bootstrap over documents has few distinct resamples and is known to
@@ -71,7 +71,7 @@ def overview_report(data: dict) -> Report:
         row += [_show(r["params"].get(k)) if k in r["params"] else "—" for k in data["differing_params"]]
         rows.append(row)
     numeric = {i for i, c in enumerate(columns) if c in ("rows", "macro-F1", "accuracy", "seed macro-F1")}
-    report: Report = [Table(f"{len(runs)} run{'s' if len(runs) != 1 else ''}, best macro-F1 first",
+    report: Report = [Table(f"{plural(len(runs), 'run')}, best macro-F1 first",
                             columns, rows, numeric=numeric)]
     notes = []
     if not data["same_labels"]:
@@ -168,12 +168,70 @@ def _test_lines(subject: str, paired: dict) -> list[str]:
     return [f"macro-F1 on the paired paragraphs: {change}"] + ([interval] if interval else [])
 
 
+def format_p(p: float) -> str:
+    """A p-value as it reads in a sentence: ``= 0.032``, ``< 0.001``."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _moved_most(per_class: dict, top: int = 2) -> str:
+    """``"; F1 moved most in talent (+0.500), ecology (+0.167)"``, or nothing when no class moved."""
+    moved = sorted(((label, c["change"]) for label, c in per_class.items() if abs(c["change"]) >= 0.0005),
+                   key=lambda item: (-abs(item[1]), item[0]))
+    if not moved:
+        return ""
+    return "; F1 moved most in " + ", ".join(f"{label} ({change:+.3f})" for label, change in moved[:top])
+
+
+def verdict_summary(boot: dict) -> str:
+    """The verdict (:func:`toolkit.runs.verdict.verdict`) as one line a researcher can act on.
+
+    Every reason given is computed: the classes whose F1 moved most on the paired paragraphs,
+    and, when whole documents are resampled, how many documents hold the paragraphs that changed.
+    """
+    boot_sign, mc_sign = evidence(boot)
+    mc = boot["mcnemar"]
+    fixed, broken, p = mc["b_only_correct"], mc["a_only_correct"], mc["p"]
+    level = round(boot["confidence"] * 100)
+    diff = boot["difference"]
+    counts = f"B fixes {plural(fixed, 'paragraph')} A got wrong and breaks {broken}"
+    moved = _moved_most(boot.get("per_class_f1") or {})
+    if boot_sign and boot_sign == mc_sign:
+        word = "better" if boot_sign > 0 else "worse"
+        return (f"B is {word} than A beyond noise: macro-F1 {diff:+.3f} ({level}% CI excludes 0), "
+                f"{counts} (McNemar p {format_p(p)}){moved}")
+    if not boot_sign and not mc_sign:
+        what = "no change in any prediction" if fixed == broken == 0 else (
+            f"the macro-F1 change ({diff:+.3f}) is within noise and {counts} (McNemar p {format_p(p)})"
+        )
+        return f"no detectable difference: {what}"
+    if boot_sign and not mc_sign:
+        side = "higher" if boot_sign > 0 else "lower"
+        return (f"mixed evidence: B's macro-F1 is {side} beyond noise ({diff:+.3f}), but {counts}, a split "
+                f"chance could give (McNemar p {format_p(p)}){moved}; treat it as a lead, not a result")
+    if mc_sign and not boot_sign:
+        side = "more" if mc_sign > 0 else "fewer"
+        where = ""
+        if boot.get("resample") == "doc" and "docs_changed" in boot:
+            where = (f" when whole documents are resampled: the paragraphs B fixes or breaks lie in "
+                     f"{boot['docs_changed']} of {plural(boot['docs'], 'document')}")
+        return (f"mixed evidence: B gets {side} paragraphs right beyond noise ({counts}, McNemar p {format_p(p)}), "
+                f"but its macro-F1 change ({diff:+.3f}) is within noise{where}{moved}")
+    return (f"mixed evidence: B's macro-F1 moves {diff:+.3f} beyond noise while {counts} (McNemar p {format_p(p)})"
+            f"{moved}")
+
+
+def with_summary(data: dict) -> dict:
+    """:func:`toolkit.runs.comparison.compare_runs`'s data with ``summary``, the verdict in words,
+    which every format of ``experiments compare`` shows (json too)."""
+    return {**data, "summary": verdict_summary(data["paired"])}
+
+
 def comparison_report(data: dict) -> Report:
     a, b, labels, paired = data["a"], data["b"], data["labels"], data["paired"]
     mc = paired["mcnemar"]
     report: Report = [
         Heading(f"A {a['id']}  vs  B {b['id']}"),
-        Lines([f"verdict: {data['summary']}"]),
+        Lines([f"verdict: {verdict_summary(paired)}"]),
     ]
     lines = [_pairing(labels, paired), *_test_lines("", paired)]
     lines.append(
@@ -198,7 +256,7 @@ def comparison_report(data: dict) -> Report:
     if not data["params"]:
         report.append(Lines(["parameters: identical"]))
     elif hidden:
-        report.append(Lines([f"{hidden} pipeline parameter{'s' if hidden != 1 else ''} also differ "
+        report.append(Lines([f"{plural(hidden, 'pipeline parameter')} also differ "
                              f"(long values, or the settings above under scikit-learn's names; --format json lists them)"]))
 
     overall = [m for m in data["metrics"] if ".per_class." not in m["metric"]]
