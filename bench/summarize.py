@@ -2,7 +2,11 @@
 
 Run: ``pip install -e .[bench]`` then ``python bench/summarize.py`` (speed, seeds), and
 ``python bench/summarize.py news [--grid]`` for the news evaluation set (ROUGE against editors'
-headline blocks, rebuilt first with ``python bench/sumset/rebuild.py --sources DIR``).
+headline blocks, rebuilt first with ``python bench/sumset/rebuild.py --sources DIR``), and
+``python bench/summarize.py long [--dev | --test | --all] [--sentences N]`` for the long non-news
+set (meeting transcripts and court judgments with people's summaries, rebuilt first with
+``python bench/sumset_long/rebuild.py --sources DIR``): the same systems at the same number of
+passages, ROUGE with 95% bootstrap intervals and the paired difference default - textrank4zh.
 
 textrank4zh is the reference the design names. It no longer runs on networkx 3
 (``from_numpy_matrix`` was removed), so it is patched here, and only here, to use
@@ -246,31 +250,43 @@ def _prf(match: int, hyp_total: int, ref_total: int) -> dict[str, float]:
 
 
 def _lcs(a: list[str], b: list[str]) -> int:
-    previous = [0] * (len(b) + 1)
+    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): one pass over ``a``
+    with ``b`` held as the bits of an integer, the same number as the textbook table, far faster
+    on the long set's 300-character references."""
+    if not a or not b:
+        return 0
+    masks: dict[str, int] = {}
+    for j, y in enumerate(b):
+        masks[y] = masks.get(y, 0) | (1 << j)
+    full = (1 << len(b)) - 1
+    v = full
     for x in a:
-        current = [0]
-        for j, y in enumerate(b, 1):
-            current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
-        previous = current
-    return previous[-1]
+        u = v & masks.get(x, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - bin(v).count("1")
 
 
 # --------------------------------------------------------------------------------------------
-# The news evaluation set (bench/sumset): ROUGE against editors' headline blocks
+# Evaluation sets: the news set (bench/sumset) and the long non-news set (bench/sumset_long)
 
 
 SUMSET = REPO / "bench" / "out" / "sumset"
+SUMSET_LONG = REPO / "bench" / "out" / "sumset_long"
 
 
-def load_sumset():
-    """(id, article text, reference) of every rebuilt pair; exits with a hint when none are."""
+def load_pairs(folder: Path = SUMSET, pattern: str = "rmrb-*.summary.txt", script: str = "bench/sumset/rebuild.py"):
+    """(id, document text, reference) of every rebuilt pair; exits with a hint when none are."""
     pairs = []
-    for path in sorted(SUMSET.glob("rmrb-*.summary.txt")):
+    for path in sorted(folder.glob(pattern)):
         article = path.with_name(path.name.replace(".summary.txt", ".txt"))
         pairs.append((article.stem, article.read_text(encoding="utf-8"), path.read_text(encoding="utf-8").strip()))
     if not pairs:
-        sys.exit(f"no pairs in {SUMSET}: run python bench/sumset/rebuild.py --sources DIR first")
+        sys.exit(f"no pairs in {folder}: run python {script} --sources DIR first")
     return pairs
+
+
+def load_sumset():
+    return load_pairs()
 
 
 def oracle(units: list[str], reference: str, top: int = TOP) -> list[int]:
@@ -300,17 +316,78 @@ def paired_ci(a, b, rounds: int = 2000, seed: int = 0):
     return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
 
+def mean_ci(a, rounds: int = 2000, seed: int = 0):
+    """Mean of a and its 95% percentile bootstrap interval over documents."""
+    return paired_ci(a, [0.0] * len(a), rounds, seed)
+
+
+DEFAULT = "NewsRank (default)"
+
+
+def run_systems(pairs, top: int = TOP):
+    """Each compared system's summary of every document, all choosing ``top`` of the same units.
+
+    Returns (documents, {system: [summary text per document]}, how often the default fell back to
+    plain TextRank, by reason).
+    textrank4zh gets toolkit's candidate units one per line (it splits at line breaks only), so
+    that it ranks the same passages; it is left out when not installed.
+    """
+    from toolkit.text.reading import document_from_text
+    from toolkit.summaries import SUMMARIZERS, DEFAULT_METHOD
+    from toolkit.summaries.units import analyse
+
+    docs = [(pid, document_from_text(text, name=pid), ref) for pid, text, ref in pairs]
+    names = ("Lead-3", "TextRank-3", "textrank4zh-3", DEFAULT, "oracle-3")
+    if top != TOP:
+        names = tuple(n.replace("-3", f"-{top}") for n in names)
+    lead, plain, theirs, default_name, best = names
+    systems: dict[str, list[str]] = {name: [] for name in names}
+    tr4zh = _textrank4zh()
+    if tr4zh is None:
+        systems.pop(theirs)
+    default = SUMMARIZERS[DEFAULT_METHOD]()
+    fell_back: dict[str, int] = {}
+    for pid, doc, ref in docs:
+        units = [u.text for u in analyse(doc).candidates]
+        systems[lead].append("".join(s.text for s in SUMMARIZERS["lead"]().summarize(doc, sentences=top, keywords=0).sentences))
+        systems[plain].append("".join(s.text for s in SUMMARIZERS["textrank"]().summarize(doc, sentences=top, keywords=0).sentences))
+        systems[default_name].append("".join(s.text for s in default.summarize(doc, sentences=top, keywords=0).sentences))
+        if default.fell_back:
+            reason = getattr(default, "fallback_reason", None) or "lead"
+            fell_back[reason] = fell_back.get(reason, 0) + 1
+        if tr4zh is not None:
+            tr4zh.analyze("\n".join(units), source="no_stop_words")
+            picked = sorted(item.index for item in tr4zh.get_key_sentences(num=top))
+            systems[theirs].append("".join(units[i] for i in picked))
+        systems[best].append("".join(units[i] for i in oracle(units, ref, top)))
+    return docs, systems, fell_back
+
+
+def _textrank4zh():
+    try:
+        import networkx as nx
+        from textrank4zh import TextRank4Sentence
+    except ImportError:
+        return None
+    if not hasattr(nx, "from_numpy_matrix"):
+        nx.from_numpy_matrix = nx.from_numpy_array  # removed in networkx 3.0; same graph
+    return TextRank4Sentence(delimiters=["\n"])
+
+
+def _reasons(fell_back: dict[str, int]) -> str:
+    total = sum(fell_back.values())
+    return f"{total}" + (f" ({', '.join(f'{n} {r}' for r, n in sorted(fell_back.items()))})" if total else "")
+
+
 def news(grid: bool = False) -> None:
     import numpy as np
 
     from toolkit.text.reading import document_from_text
-    from toolkit.summaries import SUMMARIZERS, NewsRankSummarizer
-    from toolkit.summaries.units import analyse
+    from toolkit.summaries import NewsRankSummarizer
 
     pairs = load_sumset()
-    docs = [(pid, document_from_text(text, name=pid), ref) for pid, text, ref in pairs]
-    units = {pid: [u.text for u in analyse(doc).candidates] for pid, doc, _ in docs}
     if grid:
+        docs = [(pid, document_from_text(text, name=pid), ref) for pid, text, ref in pairs]
         print("== grid: NewsRank position_power x length_power, 3 units, mean ROUGE-L F1 and chars")
         for pp in (0.0, 0.5, 1.0, 1.5, 2.0):
             for lp in (0.0, 0.5, 1.0):
@@ -322,33 +399,11 @@ def news(grid: bool = False) -> None:
                     chars.append(len(_chars(text)))
                 print(f"  position {pp:.1f}  length {lp:.1f}   RL {np.mean(scores):.4f}   chars {np.mean(chars):6.1f}")
         return
-    systems: dict[str, list[str]] = {name: [] for name in ("Lead-3", "TextRank-3", "textrank4zh-3", "NewsRank (default)", "oracle-3")}
-    fell_back = 0
-    tr4zh = None
-    try:
-        import networkx as nx
-        from textrank4zh import TextRank4Sentence
-
-        if not hasattr(nx, "from_numpy_matrix"):
-            nx.from_numpy_matrix = nx.from_numpy_array
-        tr4zh = TextRank4Sentence(delimiters=["\n"])
-    except ImportError:
-        systems.pop("textrank4zh-3")
-    default = SUMMARIZERS["newsrank"]()
-    for pid, doc, ref in docs:
-        systems["Lead-3"].append("".join(s.text for s in SUMMARIZERS["lead"]().summarize(doc, sentences=TOP, keywords=0).sentences))
-        systems["TextRank-3"].append("".join(s.text for s in SUMMARIZERS["textrank"]().summarize(doc, sentences=TOP, keywords=0).sentences))
-        systems["NewsRank (default)"].append("".join(s.text for s in default.summarize(doc, keywords=0).sentences))
-        fell_back += default.fell_back
-        if tr4zh is not None:
-            tr4zh.analyze("\n".join(units[pid]), source="no_stop_words")
-            picked = sorted(item.index for item in tr4zh.get_key_sentences(num=TOP))
-            systems["textrank4zh-3"].append("".join(units[pid][i] for i in picked))
-        systems["oracle-3"].append("".join(units[pid][i] for i in oracle(units[pid], ref)))
+    docs, systems, fell_back = run_systems(pairs)
     refs = [ref for _, _, ref in docs]
     print(f"== news set: {len(docs)} People's Daily articles, reference = editors' headline block "
           f"(mean {np.mean([len(_chars(r)) for r in refs]):.0f} chars); character ROUGE F1, 95% bootstrap CI of the paired difference with Lead-3")
-    print(f"NewsRank fell back to plain TextRank on {fell_back} of {len(docs)} articles")
+    print(f"NewsRank fell back to plain TextRank on {_reasons(fell_back)} of {len(docs)} articles")
     table = {name: [rouge(h, r) for h, r in zip(hyps, refs)] for name, hyps in systems.items()}
     lead_chars = np.mean([len(_chars(h)) for h in systems["Lead-3"]])
     print(f"{'':<20}{'R1':>7}{'R2':>7}{'RL':>7}   {'RL - Lead-3 [95% CI]':<26}{'chars':>7}{'x Lead-3':>9}")
@@ -362,12 +417,60 @@ def news(grid: bool = False) -> None:
         chars = np.mean([len(_chars(h)) for h in systems[name]])
         print(f"{name:<20}" + "".join(f"{m:>7.4f}" for m in means) + f"   {diff:<26}{chars:>7.0f}{chars / lead_chars:>9.2f}")
     for k in ("1", "2"):
-        d, lo, hi = paired_ci([s[k]["f"] for s in table["NewsRank (default)"]], [s[k]["f"] for s in table["Lead-3"]])
+        d, lo, hi = paired_ci([s[k]["f"] for s in table[DEFAULT]], [s[k]["f"] for s in table["Lead-3"]])
         print(f"NewsRank - Lead-3, ROUGE-{k}: {d:+.4f} [{lo:+.4f}, {hi:+.4f}]")
+
+
+def long_half(pid: str) -> str:
+    """``dev`` or ``test``: a fixed half of the long set by the hash of the pair's id, so that a
+    rule chosen on one half is reported on the other (about half of each kind in each)."""
+    import hashlib
+
+    return "dev" if int(hashlib.sha256(pid.encode()).hexdigest(), 16) % 2 == 0 else "test"
+
+
+def long(half: str = "test", top: int = TOP) -> None:
+    """The long non-news set: every system at ``top`` units, ROUGE F1 with 95% bootstrap CIs of
+    the mean, and the paired difference default - textrank4zh, overall and per kind."""
+    import numpy as np
+
+    pairs = load_pairs(SUMSET_LONG, "*.summary.txt", "bench/sumset_long/rebuild.py")
+    if half != "all":
+        pairs = [p for p in pairs if long_half(p[0]) == half]
+    docs, systems, fell_back = run_systems(pairs, top)
+    refs = [ref for _, _, ref in docs]
+    kinds = sorted({pid.split("-")[0] for pid, _, _ in docs})
+    counts = ", ".join(f"{sum(pid.startswith(k) for pid, _, _ in docs)} {k}s" for k in kinds)
+    print(f"== long non-news set, {half} half: {len(docs)} documents ({counts}); reference = people's summaries "
+          f"(mean {np.mean([len(_chars(r)) for r in refs]):.0f} chars); {top} units each; character ROUGE F1 [95% bootstrap CI]")
+    print(f"the default fell back to plain TextRank on {_reasons(fell_back)} of {len(docs)} documents")
+    table = {name: [rouge(h, r) for h, r in zip(hyps, refs)] for name, hyps in systems.items()}
+    print(f"{'':<20}" + "".join(f"{'ROUGE-' + k:<25}" for k in ("1", "2", "L")) + f"{'chars':>6}")
+    for name, scores in table.items():
+        cells = []
+        for k in ("1", "2", "L"):
+            m, lo, hi = mean_ci([s[k]["f"] for s in scores])
+            cells.append(f"{m:.4f} [{lo:.4f}, {hi:.4f}]".ljust(25))
+        print(f"{name:<20}" + "".join(cells) + f"{np.mean([len(_chars(h)) for h in systems[name]]):>6.0f}")
+    theirs = next((n for n in table if n.startswith("textrank4zh")), None)
+    if theirs is None:
+        return
+    groups = [("all", range(len(docs)))] + [(k, [i for i, (pid, _, _) in enumerate(docs) if pid.startswith(k)]) for k in kinds]
+    for label, rows in groups:
+        diffs = []
+        for k in ("1", "2", "L"):
+            d, lo, hi = paired_ci([table[DEFAULT][i][k]["f"] for i in rows], [table[theirs][i][k]["f"] for i in rows])
+            diffs.append(f"R{k} {d:+.4f} [{lo:+.4f}, {hi:+.4f}]")
+        print(f"default - textrank4zh, {label} ({len(rows)}): " + "   ".join(diffs))
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["news"]:
         news(grid="--grid" in sys.argv)
+    elif sys.argv[1:2] == ["long"]:
+        args = sys.argv[2:]
+        half = next((h for h in ("dev", "test", "all") if f"--{h}" in args), "test")
+        top = int(args[args.index("--sentences") + 1]) if "--sentences" in args else TOP
+        long(half, top)
     else:
         main()

@@ -42,14 +42,15 @@ REPO = "ifyuls/rmrb-rss"
 MIN_CHARS, MIN_PARAGRAPHS = 1000, 6
 
 
-def git_base(root: Path) -> list[str]:
-    owner, name = REPO.split("/")
+def git_base(root: Path, repo: str = REPO) -> list[str]:
+    """``git`` pointed at the local copy of ``repo`` under ``root`` (a bare mirror or a clone)."""
+    owner, name = repo.split("/")
     for candidate in (root / f"{owner}+{name}" / "repo", root / f"{owner}+{name}", root / owner / name, root / name):
         if (candidate / "HEAD").exists() and (candidate / "objects").exists():
             return ["git", "--git-dir", str(candidate)]
         if (candidate / ".git").exists():
             return ["git", "-C", str(candidate)]
-    raise SystemExit(f"{REPO}: no local copy under {root} (clone it there, e.g. {root / name})")
+    raise SystemExit(f"{repo}: no local copy under {root} (clone it there, e.g. {root / name})")
 
 
 def _text(fragment: str) -> str:

@@ -412,3 +412,24 @@ def test_bench_rouge_on_a_hand_checked_example():
     clipped = rouge("党党党", "党建")["1"]
     assert clipped == pytest.approx({"p": 1 / 3, "r": 1 / 2, "f": 0.4})
     assert rouge("", "党建")["L"] == {"p": 0.0, "r": 0.0, "f": 0.0}
+
+
+def test_bench_lcs_is_the_textbook_table():
+    import random
+
+    from bench.summarize import _lcs
+
+    def table(a, b):
+        previous = [0] * (len(b) + 1)
+        for x in a:
+            current = [0]
+            for j, y in enumerate(b, 1):
+                current.append(previous[j - 1] + 1 if x == y else max(previous[j], current[j - 1]))
+            previous = current
+        return previous[-1]
+
+    rng = random.Random(0)
+    for _ in range(500):
+        a = [rng.choice("党建引领发展abc") for _ in range(rng.randint(0, 70))]
+        b = [rng.choice("党建引领发展abc") for _ in range(rng.randint(0, 70))]
+        assert _lcs(a, b) == table(a, b)

@@ -1,4 +1,5 @@
-"""What an editor would never quote, a length budget, and NewsRank's lead prior, on small texts."""
+"""What an editor would never quote, a length budget, and NewsRank's lead prior and where it is
+dropped (a lead far from central, a transcript, a judgment), on small texts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from toolkit.summaries import NewsRankSummarizer, TextRankSummarizer, summarize_text
 from toolkit.summaries.graph import SentenceGraph, pagerank, term_matrix
+from toolkit.summaries.newsrank import position_free
 from toolkit.summaries.units import analyse, summary_units
 from toolkit.text.reading import document_from_text
 
@@ -93,3 +95,61 @@ def test_newsrank_prefers_the_lead_and_falls_back_where_the_lead_is_furniture():
     news = [s.text for s in ranker.summarize(doc, sentences=2, keywords=0).sentences]
     assert ranker.fell_back
     assert news == [s.text for s in TextRankSummarizer().summarize(doc, sentences=2, keywords=0).sentences]
+
+
+# A short news item whose lead states the point, and its body.
+_LEAD = "县委书记宣布全县三十个贫困村全部脱贫摘帽，农民人均收入增长一成。"
+_BODY = ["贫困村通过发展合作社和特色产业实现增收，合作社带动农户脱贫。",
+         "合作社发展特色产业，贫困村农户在合作社务工增收。",
+         "特色产业让贫困村合作社壮大，农户增收脱贫有了保障。"]
+
+
+def _same_as_textrank(text: str, sentences: int = 2):
+    doc = document_from_text(text)
+    ranker = NewsRankSummarizer()
+    ours = [s.text for s in ranker.summarize(doc, sentences=sentences, keywords=0).sentences]
+    plain = [s.text for s in TextRankSummarizer().summarize(doc, sentences=sentences, keywords=0).sentences]
+    return ranker, ours == plain
+
+
+def test_newsrank_drops_the_lead_prior_on_a_transcript():
+    # A chair opens the segment; the speakers' turns carry the marks of speech (然后, 对吧, 那么, 我觉得).
+    turns = ["好，感谢各位嘉宾的到来，下面有请第一位嘉宾发言。",
+             "然后我们合作社这几年发展特色产业，对吧，贫困村农户增收很明显。",
+             "那么特色产业让合作社壮大，我觉得农户脱贫就有了保障。",
+             "然后贫困村通过合作社务工增收，这个是实实在在的。",
+             "谢谢，那么我们请下一位嘉宾。"]
+    ranker, same = _same_as_textrank("\n".join(turns))
+    assert ranker.fell_back and ranker.fallback_reason == "transcript" and same
+
+
+def test_newsrank_drops_the_lead_prior_on_a_judgment():
+    lines = ["原告张某与被告李某买卖合同纠纷一案，本院于2017年5月立案后，依法适用简易程序公开开庭进行了审理。",
+             "原告向本院提出诉讼请求：判令被告支付货款五万元。",
+             "被告未到庭参加诉讼，亦未提交答辩意见。",
+             "本院认为，原告与被告之间的买卖合同合法有效，被告应当按照约定支付货款。",
+             "依照《中华人民共和国合同法》第一百零七条之规定，判决如下：被告于本判决生效之日起十日内支付原告货款五万元。"]
+    ranker, same = _same_as_textrank("\n".join(lines))
+    assert ranker.fell_back and ranker.fallback_reason == "judgment" and same
+
+
+def test_newsrank_keeps_the_lead_prior_on_news_that_quotes_speech():
+    # Two quoted remarks with 我觉得 and 然后 do not make an article a transcript: three units are needed.
+    quotes = ["“我觉得合作社让贫困村农户增收脱贫有了保障。”农户王力说。",
+              "“然后特色产业发展起来，合作社也壮大了。”村支书李明说。"]
+    doc = document_from_text("\n".join([_LEAD, *_BODY, *quotes]))
+    ranker = NewsRankSummarizer()
+    chosen = [s.text for s in ranker.summarize(doc, sentences=1, keywords=0).sentences]
+    assert not ranker.fell_back and ranker.fallback_reason is None and chosen == [_LEAD]
+
+
+def test_position_free_needs_enough_speech_and_a_deciding_court():
+    speech = ["然后我们说一下。", "对吧，是这样。", "那么就这样。"]
+    written = ["合作社发展特色产业。"] * 27
+    assert position_free(speech + written) == "transcript"            # 3 of 30 units: the share reached
+    assert position_free(speech + written + written) is None          # 3 of 57: under a tenth
+    assert position_free(speech[:2] + ["合作社发展。"]) is None         # two units are never enough
+    court = ["本院认为，合同有效。", "本院查明，货已交付。", "原告向本院起诉。"]
+    assert position_free(court + ["判决如下：被告支付货款。"]) == "judgment"
+    assert position_free(court) is None                               # a court's voice, but no decision
+    assert position_free(court[:2] + ["判决如下：被告支付货款。"]) is None
