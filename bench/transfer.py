@@ -41,7 +41,9 @@ from toolkit.themes.evaluation import bootstrap_macro_f1, cue_predict, macro_f1 
 from toolkit.text.reading import document_from_text  # noqa: E402
 
 DEFAULT_SET = ROOT / "bench" / "out" / "realset" / "realset.csv"
-#: The held-out set: coded after the shipped model was frozen, never used to choose or write anything.
+#: Held-out sets (``bench/realset/<name>/``), each coded after a model was frozen and scored on
+#: once before anything was chosen or written with it (their READMEs say how each was used since).
+HELD_OUT = ("holdout", "holdout2")
 HOLDOUT_SET = ROOT / "bench" / "out" / "realset" / "holdout" / "realset.csv"
 
 
@@ -144,13 +146,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     which = ap.add_mutually_exclusive_group()
     which.add_argument("--realset", type=Path, default=DEFAULT_SET, help="the rebuilt set's realset.csv")
-    which.add_argument("--holdout", dest="realset", action="store_const", const=HOLDOUT_SET,
-                       help="score the held-out set instead of the development set")
+    which.add_argument("--set", dest="held_out", choices=HELD_OUT,
+                       help="score this held-out set instead of the development set")
     ap.add_argument("--model", type=Path, default=None, help="a saved model (default: the shipped one)")
     ap.add_argument("--config", action="append", default=[], help="train this configuration on --labels instead (repeatable: leave-one-outlet-out selection)")
     ap.add_argument("--labels", type=Path, default=ROOT / "labels.csv")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures as JSON here")
     args = ap.parse_args(argv)
+    if args.held_out:
+        args.realset = DEFAULT_SET.parent / args.held_out / "realset.csv"
 
     docs = read_realset(args.realset)
     documents = segmented(docs)

@@ -10,9 +10,9 @@ it was coded, segments it with the toolkit and checks every paragraph's SHA-256,
     bench/out/realset/texts/<doc>.txt     the article as coded (title line first where it has one)
     bench/out/realset/realset.csv         doc, outlet, genre, paragraph, sha256, label, text
 
-The held-out set (``holdout/``: same files, articles of neither set in the other) is rebuilt the
-same way into ``bench/out/realset/holdout/``. ``bench/out/`` is ignored by git.
-``bench/transfer.py`` reads them (``--holdout`` for the held-out set).
+The held-out sets (``holdout/``, ``holdout2/``: same files; no article in two sets) are rebuilt
+the same way into ``bench/out/realset/<name>/``. ``bench/out/`` is ignored by git.
+``bench/transfer.py`` reads them (``--set holdout`` for a held-out set).
 
     python bench/realset/rebuild.py --sources /path/to/mirrors
 """
@@ -244,6 +244,11 @@ def rebuild_set(folder: Path, out: Path, sources: Sources) -> str:
     return f"{len(meta)} articles, {len(rows)} coded paragraphs, every hash checked -> {out}"
 
 
+def held_out_sets() -> list[Path]:
+    """The held-out sets, in the order they were coded: folders beside this script with codes."""
+    return sorted(p.parent for p in HERE.glob("*/paragraphs.csv"))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sources", type=Path, required=True, help="folder holding local copies of the source repositories")
@@ -252,8 +257,8 @@ def main(argv=None) -> int:
 
     sources = Sources(args.sources)
     print("development set:", rebuild_set(HERE, args.out, sources))
-    if (HERE / "holdout" / "paragraphs.csv").exists():
-        print("held-out set:", rebuild_set(HERE / "holdout", args.out / "holdout", sources))
+    for folder in held_out_sets():
+        print(f"held-out set {folder.name}:", rebuild_set(folder, args.out / folder.name, sources))
     return 0
 
 

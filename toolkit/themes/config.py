@@ -220,7 +220,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
         "class_weight": "balanced",
     },
     "context": {
-        "neighbours": 1.0,
+        "neighbours": 0.5,
         "document": 1.0,
         "short_chars": 100,
         "other_scale": 0.2,
