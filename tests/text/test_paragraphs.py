@@ -184,3 +184,42 @@ def test_seed_dates(seed_docs):
     dates = {name: published_date(doc.paragraphs) for name, doc in seed_docs.items()}
     assert {k[:3]: (v.isoformat() if v else None) for k, v in dates.items()} == {
         "000": None, "001": None, "002": "2020-12-14", "003": "2022-05-27", "004": "2017-08-11"}
+
+
+def test_news_digest_items_stay_one_a_paragraph():
+    # A daily digest writes one item a line, with no final punctuation: read as prose, the lines
+    # were glued together as broken sentences and the short ones taken for headings.
+    items = [
+        "统计局：10月全国居民消费价格同比上涨0.2%，核心CPI涨幅连续六个月扩大",
+        "新能源汽车购置税将从明年1月1日起全额免税调整为减半征收",
+        "农业农村部：今年秋粮收获过半，大豆玉米单产提高",
+        "我国科学家首次在蕨类植物中发现稀土成矿现象，为稀土资源利用提供新路径",
+        "外媒：巴西巴拉那州遭龙卷风袭击，超强台风将登陆菲律宾，570万人面临威胁",
+    ]
+    paragraphs = segment("每天60秒读懂世界 2025-11-10\n" + "\n".join(items))
+    assert [(p.kind, p.text) for p in paragraphs[1:]] == [("body", item) for item in items]
+    assert paragraphs[0].kind == "heading"
+
+
+def test_text_hard_wrapped_at_a_fixed_width_is_still_joined():
+    sentence = ("村里的合作社今年把种植面积扩大到三千亩，带动周边四个村的农户一起种植高山蔬菜，"
+                "每亩增收两千多元，村集体经济收入第一次突破百万元大关，群众的日子越过越红火；"
+                "合作社还请来农技专家手把手教大家育苗、施肥和防治病虫害，又和城里的三家超市签下"
+                "长期供货合同，蔬菜从地头直接进了城，再也不愁卖不出去，乡亲们干劲更足了，"
+                "不少在外打工的年轻人也陆续回到村里，有的跑运输，有的开网店，有的当起了合作社的技术员，"
+                "还有的在自家门口办起了农家乐。")
+    lines = [sentence[i:i + 42] for i in range(0, len(sentence), 42)]
+    assert len(lines) == 5 and all(len(line) == 42 for line in lines)
+    paragraphs = segment("合作社里的新气象\n" + "\n".join(lines))
+    assert [p.text for p in paragraphs] == ["合作社里的新气象", sentence]
+
+
+def test_a_few_unterminated_lines_are_not_a_digest():
+    # Three lines are a heading and a sentence broken by the page, not a list of items.
+    broken = "村里把闲置多年的厂房改造成食品加工车间，引进两家企业入驻，吸纳了六十多名村民在家门口"
+    text = f"产业兴旺的新路子\n{broken}\n就业，人均月收入三千元。"
+    paragraphs = segment(text)
+    assert [(p.kind, p.text) for p in paragraphs] == [
+        ("heading", "产业兴旺的新路子"),
+        ("body", broken + "就业，人均月收入三千元。"),
+    ]

@@ -80,7 +80,7 @@ def segment(text: str) -> list[Paragraph]:
         block.kind = _kind_of(block.analysis())
     _mark_link_tail(blocks)
     _mark_menu_runs(blocks)
-    blocks = _repair_breaks(blocks)
+    blocks = _repair_breaks(blocks, _item_runs(blocks))
     _mark_credited_captions(blocks)
     _mark_tail_captions(blocks)
     return [Paragraph(i, b.text, b.kind, b.runs, b.analysis(), b.quote) for i, b in enumerate(blocks)]
@@ -242,23 +242,60 @@ def _mark_menu_runs(blocks: list[_Block], max_len: int = 8, min_run: int = 4) ->
         i = max(j, i + 1)
 
 
-def _repair_breaks(blocks: list[_Block]) -> list[_Block]:
+def _item_runs(blocks: list[_Block], min_run: int = 4, min_chars: int = 16, typical_chars: int = 25) -> set[int]:
+    """Indices of the blocks in runs of one-line items, which stand alone: never joined, never headings.
+
+    A news digest (``每天60秒读懂世界``, a WeChat or TV roundup) writes each item as one line with
+    no final punctuation: ``统计局：10月CPI同比上涨0.2%`` and the next item below it. Read as
+    prose, each line would be glued to the next as a sentence broken by the page, and a short one
+    taken for a heading; both lose the items, which readers and coders take one by one. So four or
+    more unterminated lines in a row, each of at least ``min_chars`` characters and typically
+    (median) ``typical_chars`` or more, are items, unless the lines are all about as long as
+    each other, which is text hard-wrapped at a fixed width (its sentences do continue). The
+    article's first line (its title, when it has one) is never an item.
+    """
+    def candidate(k: int) -> bool:
+        b = blocks[k]
+        return k > 0 and b.kind in (BODY, HEADING) and len(b.text) >= min_chars and not ends_sentence(b.text)
+
+    items: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j < len(blocks) and candidate(j):
+            j += 1
+        if j - i >= min_run:
+            lengths = sorted(len(b.text) for b in blocks[i:j])
+            wrapped = lengths[-1] - lengths[0] <= 3
+            if lengths[len(lengths) // 2] >= typical_chars and not wrapped:
+                for k in range(i, j):
+                    blocks[k].kind = BODY
+                    items.add(k)
+        i = max(j, i + 1)
+    return items
+
+
+def _repair_breaks(blocks: list[_Block], items: set[int] = frozenset()) -> list[_Block]:
     """Join body blocks that a page broke mid-sentence; lift out a caption dropped inside one.
 
     Prose never ends without sentence punctuation, so an unterminated body block continues in a
     later block. Which one is decided by whether a word spans the seam (满 + 意 → 满意; 转 + 化
     → 转化): when the next block does not continue the word but the one after it does, the next
-    block is a caption that the page dropped into the sentence.
+    block is a caption that the page dropped into the sentence. One-line items (``items``, from
+    :func:`_item_runs`) are complete as they are.
     """
     out: list[_Block] = []
     i = 0
     while i < len(blocks):
         block = blocks[i]
         i += 1
-        while block.kind == BODY and not ends_sentence(block.text) and i < len(blocks):
+        if i - 1 in items:
+            out.append(block)
+            continue
+        while block.kind == BODY and not ends_sentence(block.text) and i < len(blocks) and i not in items:
             nxt = blocks[i]
             after = blocks[i + 1] if i + 1 < len(blocks) else None
-            if nxt.kind == CAPTION and after is not None and after.kind in (BODY, HEADING):
+            if nxt.kind == CAPTION and after is not None and after.kind in (BODY, HEADING) and i + 1 not in items:
                 # a caption the page itself marks (图为…, …摄) dropped inside the sentence
                 block.absorb(after)
                 out.append(block)
@@ -272,6 +309,7 @@ def _repair_breaks(blocks: list[_Block]) -> list[_Block]:
                 i += 1
             elif (
                 after is not None
+                and i + 1 not in items
                 and after.kind in (BODY, HEADING)
                 and len(after.text) <= 40
                 and _continues(block.text, after.text)
