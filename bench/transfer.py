@@ -43,7 +43,7 @@ from toolkit.text.reading import document_from_text  # noqa: E402
 DEFAULT_SET = ROOT / "bench" / "out" / "realset" / "realset.csv"
 #: Held-out sets (``bench/realset/<name>/``), each coded after a model was frozen and scored on
 #: once before anything was chosen or written with it (their READMEs say how each was used since).
-HELD_OUT = ("holdout", "holdout2")
+HELD_OUT = ("holdout", "holdout2", "holdout3")
 HOLDOUT_SET = ROOT / "bench" / "out" / "realset" / "holdout" / "realset.csv"
 
 

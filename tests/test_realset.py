@@ -21,7 +21,7 @@ def load_rebuild():
     return module
 
 
-@pytest.fixture(scope="module", params=["development", "holdout", "holdout2"])
+@pytest.fixture(scope="module", params=["development", "holdout", "holdout2", "holdout3"])
 def records(request):
     folder = REALSET if request.param == "development" else REALSET / request.param
     sources = [json.loads(line) for line in (folder / "sources.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -35,9 +35,9 @@ def test_no_article_is_in_two_sets():
         return [(s["repo"], s["path"], json.dumps(s.get("args", {}), sort_keys=True))
                 for s in map(json.loads, (folder / "sources.jsonl").read_text(encoding="utf-8").splitlines())]
 
-    every = [w for folder in (REALSET, REALSET / "holdout", REALSET / "holdout2") for w in where(folder)]
+    every = [w for folder in (REALSET, REALSET / "holdout", REALSET / "holdout2", REALSET / "holdout3") for w in where(folder)]
     assert len(every) == len(set(every))
-    assert [p.name for p in load_rebuild().held_out_sets()] == ["holdout", "holdout2"]
+    assert [p.name for p in load_rebuild().held_out_sets()] == ["holdout", "holdout2", "holdout3"]
 
 
 def test_the_set_is_real_coded_twice_and_holds_no_text(records):

@@ -10,7 +10,7 @@ it was coded, segments it with the toolkit and checks every paragraph's SHA-256,
     bench/out/realset/texts/<doc>.txt     the article as coded (title line first where it has one)
     bench/out/realset/realset.csv         doc, outlet, genre, paragraph, sha256, label, text
 
-The held-out sets (``holdout/``, ``holdout2/``: same files; no article in two sets) are rebuilt
+The held-out sets (``holdout/``, ``holdout2/``, ``holdout3/``: same files; no article in two sets) are rebuilt
 the same way into ``bench/out/realset/<name>/``. ``bench/out/`` is ignored by git.
 ``bench/transfer.py`` reads them (``--set holdout`` for a held-out set).
 
