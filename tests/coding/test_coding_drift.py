@@ -105,3 +105,26 @@ def test_counts_equal_the_plain_loop(model, seed_docs):
                     DriftMonitor.for_model(model, vocabulary_sample=3)):
         for result in results:
             assert monitor.count(result) == _reference_count(monitor, result)
+
+
+@pytest.mark.parametrize("max_bits", [1 << 27, 0])  # 0: a vocabulary too large for the matrix is searched
+def test_han_pair_matrix_knows_exactly_the_vocabulary_pairs(max_bits, monkeypatch):
+    """The bit matrix answers as the set of bigrams does, for random Han pairs, pairs of the
+    vocabulary, pairs of a character it never saw, and a vocabulary of non-Han pairs only."""
+    import random
+
+    import numpy as np
+
+    from toolkit.coding.drift import _HanPairs
+
+    monkeypatch.setattr(_HanPairs, "MAX_BITS", max_bits)
+    rng = random.Random(5)
+    han = [chr(c) for c in range(0x4E00, 0x4E00 + 300)] + [chr(c) for c in range(0x3400, 0x3420)] + ["\u9fff"]
+    vocabulary = {a + b for a, b in zip(rng.choices(han, k=3000), rng.choices(han, k=3000))} | {"，村", "ab", "村1"}
+    queries = [a + b for a, b in zip(rng.choices(han, k=5000), rng.choices(han, k=5000))] + sorted(vocabulary)
+    queries = [q for q in queries if all(0x3400 <= ord(c) <= 0x4DBF or 0x4E00 <= ord(c) <= 0x9FFF for c in q)]
+    queries += ["丁\u9ffe", "\u9ffe\u9ffe"]  # a character no known pair uses
+    for known in (vocabulary, {"ab", "，村"}, set()):
+        codes = np.sort(np.array([(ord(b[0]) << 21) | ord(b[1]) for b in known], dtype=np.int64))
+        pairs = np.array([(ord(q[0]) << 21) | ord(q[1]) for q in queries], dtype=np.int64)
+        assert _HanPairs(codes).known(pairs).tolist() == [q in known for q in queries]

@@ -72,3 +72,26 @@ def test_fast_path_probabilities_identical(model, repo_dir, seed_docs):
         assert np.array_equal(new, old)  # in fact the very same numbers
         fast, slow = scorer.features(rows), _reference(scorer).features(rows)
         assert (fast != slow).nnz == 0 and np.array_equal(fast.indices, slow.indices)
+
+
+def test_code_table_small_crowded_and_wrapping_tables():
+    """Small tables, codes crowding the last slots (pushed round to the start of the table), and the
+    look-ahead window: every code is found, every other code is not."""
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 5, 12, 40):
+        for _ in range(40):
+            codes = np.unique(rng.integers(1 << 21, 1 << 40, size))
+            columns = rng.permutation(len(codes)).astype(np.int64)
+            table, reference = CodeTable(codes, columns), _BinarySearch(codes, columns)
+            queries = np.concatenate([codes, rng.integers(1 << 21, 1 << 40, 200), codes + 1])
+            assert np.array_equal(table.columns(queries), reference.columns(queries))
+    # codes whose home is one of the last slots of a 64-slot table: most wrap round
+    candidates = np.arange((1 << 21) + 1, (1 << 21) + 400_000, dtype=np.int64)
+    small = CodeTable(candidates[:12], np.arange(12))
+    assert len(small.keys) == 64
+    crowded = candidates[small._hash(candidates) >= 62][:12]
+    table = CodeTable(crowded, np.arange(len(crowded)))
+    assert len(table.keys) == 64 and table.keys[0] != -1  # wrapped
+    assert np.array_equal(table.columns(crowded), np.arange(len(crowded)))
+    assert np.array_equal(table.columns(crowded + (1 << 40)), np.full(len(crowded), -1))
+    assert np.array_equal(CodeTable(np.zeros(0, np.int64), np.zeros(0, np.int64)).columns(crowded), np.full(12, -1))

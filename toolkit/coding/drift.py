@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 def bigram_codes(bigrams) -> np.ndarray:
     """Character bigrams as the sorted codes the monitor looks pairs up in: ``ord(first) << 21 |
-    ord(second)`` (a code point has 21 bits), so a document's pairs are found with one
-    ``np.searchsorted`` instead of a set lookup per pair."""
+    ord(second)`` (a code point has 21 bits), so a document's pairs are found all at once (through
+    the :class:`_HanPairs` built from them) instead of by a set lookup per pair."""
     import numpy as np
 
     return np.sort(np.fromiter(((ord(b[0]) << 21) | ord(b[1]) for b in bigrams), dtype=np.int64))
@@ -55,6 +55,51 @@ def model_bigrams(model) -> np.ndarray | None:
     return None
 
 
+_PAIRS: dict[int, tuple] = {}  # id(codes) -> (codes, their _HanPairs): once per loaded model
+_HAN_START, _HAN_END = 0x3400, 0xA000  # the code points _is_han_code can accept lie in between
+_LOW21 = (1 << 21) - 1
+
+
+class _HanPairs:
+    """Which pairs of Han characters a vocabulary knows, as a bit matrix over the Han characters
+    its pairs use (a few thousand: the matrix takes well under a megabyte), reached through a
+    table from code point to row. A pair is then one lookup in a table that stays in cache,
+    instead of a binary search (or a probe of a hash table several times larger) per pair. A
+    vocabulary of so many characters that the matrix would pass :data:`MAX_BITS` is searched."""
+
+    MAX_BITS = 1 << 27  # 16 MB: pairs over more than 11,585 characters
+
+    def __init__(self, codes):
+        import numpy as np
+
+        first, second = codes >> 21, codes & _LOW21
+        han = _is_han_code(first) & _is_han_code(second)
+        first, second = first[han], second[han]
+        chars = np.unique(np.concatenate([first, second]))
+        self.size = len(chars)
+        self.codes = codes if self.size * self.size > self.MAX_BITS else None
+        self.row = np.full(_HAN_END - _HAN_START, -1, dtype=np.int64)
+        self.row[chars - _HAN_START] = np.arange(self.size)
+        k = self.row[first - _HAN_START] * self.size + self.row[second - _HAN_START]
+        self.bits = np.zeros(0 if self.codes is not None else (self.size * self.size + 7) // 8, dtype=np.uint8)
+        if len(self.bits):
+            np.bitwise_or.at(self.bits, k >> 3, (1 << (k & 7)).astype(np.uint8))
+
+    def known(self, pairs):
+        """For pairs ``first << 21 | second`` of Han code points: True where the vocabulary has it."""
+        import numpy as np
+
+        if self.codes is not None:
+            return np.isin(pairs, self.codes)
+        a = self.row[(pairs >> 21) - _HAN_START]
+        b = self.row[(pairs & _LOW21) - _HAN_START]
+        both = (a >= 0) & (b >= 0)
+        if not self.size:
+            return both
+        k = np.where(both, a * self.size + b, 0)
+        return both & ((self.bits[k >> 3] >> (k & 7).astype(np.uint8)) & 1).astype(bool)
+
+
 def _code_points(texts: list[str], separator: str = ""):
     """The code points of ``texts`` joined by ``separator``, and the text each belongs to."""
     import numpy as np
@@ -70,8 +115,8 @@ def _is_han_code(points):
     return ((points >= 0x4E00) & (points <= 0x9FFF)) | ((points >= 0x3400) & (points <= 0x4DBF))
 
 
-def _pair_counts(forms: list[str], codes) -> list[tuple[int, int]]:
-    """Per text: its pairs of adjacent Han characters, and how many of them ``codes`` lacks."""
+def _pair_counts(forms: list[str], known: _HanPairs) -> list[tuple[int, int]]:
+    """Per text: its pairs of adjacent Han characters, and how many of them ``known`` lacks."""
     import numpy as np
 
     points, segment = _code_points(forms, "\n")  # a line break is not Han: no pair spans two texts
@@ -79,12 +124,7 @@ def _pair_counts(forms: list[str], codes) -> list[tuple[int, int]]:
     both = is_han[:-1] & is_han[1:]
     pairs = (points[:-1][both] << 21) | points[1:][both]
     owner = segment[:-1][both]
-    if len(codes):
-        known = np.searchsorted(codes, pairs)
-        known[known == len(codes)] = 0
-        found = codes[known] == pairs
-    else:
-        found = np.zeros(len(pairs), dtype=bool)
+    found = known.known(pairs)
     seen = np.bincount(owner, minlength=len(forms))
     hits = np.bincount(owner[found], minlength=len(forms))
     return list(zip(seen.tolist(), (seen - hits).tolist()))
@@ -137,20 +177,29 @@ class DriftMonitor:
             return 0, 0, 0, 0, []
         texts = [result.paragraphs[i].text for i in kept]
         points, segment = _code_points(texts)
-        letters = np.bincount(segment, weights=is_alpha(points), minlength=len(texts)).astype(np.int64)
-        han = np.bincount(segment, weights=_is_han_code(points), minlength=len(texts)).astype(np.int64)
+        letters = np.bincount(segment[is_alpha(points)], minlength=len(texts))
+        han = np.bincount(segment[_is_han_code(points)], minlength=len(texts))
         chinese = (letters > 0) & ~(han < 0.5 * letters)
         chosen = np.flatnonzero(chinese)
         confidence = np.array([result.paragraphs[kept[k]].confidence for k in chosen.tolist()], dtype=float)
         low = int(np.count_nonzero(confidence < self.low))
         pairs_per_paragraph: list[tuple[int, int]] = []
-        codes = self.bigrams
-        if codes is not None and len(chosen):
+        known = self._han_pairs()
+        if known is not None and len(chosen):
             sampled = [kept[k] for k in chosen[: self.vocabulary_sample].tolist()]
             forms = [analysis[i] if analysis is not None else analysis_form(result.paragraphs[i].text) for i in sampled]
-            pairs_per_paragraph = _pair_counts(forms, codes)
+            pairs_per_paragraph = _pair_counts(forms, known)
         letters_total = int(letters.sum())
         return letters_total, letters_total - int(han.sum()), len(chosen), low, pairs_per_paragraph
+
+    def _han_pairs(self) -> _HanPairs | None:
+        """:attr:`bigrams` as :class:`_HanPairs`, built once per array of codes (per loaded model)."""
+        if self.bigrams is None:
+            return None
+        cached = _PAIRS.get(id(self.bigrams))
+        if cached is None or cached[0] is not self.bigrams:
+            cached = _PAIRS[id(self.bigrams)] = (self.bigrams, _HanPairs(self.bigrams))
+        return cached[1]
 
     def add(self, counts: tuple) -> "DriftMonitor":
         """Add one document's :meth:`count`."""

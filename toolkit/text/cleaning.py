@@ -20,7 +20,11 @@ from toolkit.text.patterns import GLOSS as _GLOSS
 
 # Scrapers escape quotes for JSON or SQL and never unescape them: 开战\’, \"最强\".
 _ESCAPED_QUOTE = re.compile(r"\\+(['\"‘’“”])")
-_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_INLINE_SPACE = re.compile(rf"{_SPACE}+")
+# The runs of _INLINE_SPACE that its substitution by " " changes: all but a lone " ", the commonest
+# by far. Substituting only these gives the same text with a fraction of the replacements.
+_CHANGED_SPACE = re.compile(rf"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]{_SPACE}*| {_SPACE}+")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # Full-width digits and Latin letters (U+FF10–FF19, FF21–FF3A, FF41–FF5A) to ASCII; Chinese
 # punctuation stays full-width because it carries sentence boundaries.
@@ -45,11 +49,18 @@ def normalize_width(text: str) -> str:
 
 
 def unescape_quotes(text: str) -> str:
+    if "\\" not in text:  # one fast scan for the backslash every escape starts with
+        return text
     return _ESCAPED_QUOTE.sub(r"\1", text)
 
 
+def collapse_space(text: str) -> str:
+    """Each run of inline white space as one ASCII space (``_INLINE_SPACE.sub(" ", text)``)."""
+    return _CHANGED_SPACE.sub(" ", text)
+
+
 def normalize_space(text: str) -> str:
-    return _INLINE_SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    return collapse_space(_INVISIBLE.sub("", text)).strip()
 
 
 def clean_line(line: str) -> tuple[str, list[GarbledRun]]:
@@ -69,7 +80,7 @@ def clean_lines(text: str) -> list[tuple[str, list[GarbledRun]]]:
     possible garbled run) or a bracket (a possible gloss) goes through the rest. A test checks
     the result against :func:`clean_line` line by line.
     """
-    whole = _INLINE_SPACE.sub(" ", _INVISIBLE.sub("", normalize_width(unescape_quotes(text))))
+    whole = collapse_space(_INVISIBLE.sub("", normalize_width(unescape_quotes(text))))
     out = []
     for line in whole.split("\n"):
         line = line.strip()
@@ -132,6 +143,15 @@ def quote_form(line: str, text: str) -> str | None:
     chars = [line[o] if o >= 0 and line[o] != twin[o] else c for c, o in zip(text, origin)]
     quoted = "".join(chars)
     return None if quoted == text else quoted
+
+
+def quote_forms(text: str, cleaned: list[tuple[str, list[GarbledRun]]]) -> list[str | None]:
+    """:func:`quote_form` of every line of ``text`` (split at ``\n``), given the lines' display
+    forms (``cleaned``, as :func:`clean_lines` returns them). A text without a full-width character,
+    as most are, needs one scan: every quote form is None."""
+    if not _WIDE.search(text):
+        return [None] * len(cleaned)
+    return [quote_form(raw, line) for raw, (line, _) in zip(text.split("\n"), cleaned)]
 
 
 def _replay(text: str) -> tuple[str, list[int]]:

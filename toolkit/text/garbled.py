@@ -73,6 +73,7 @@ def _implausible(ch: str) -> bool:
     return ord(ch) > 0x7F and ch != _LOST and not _common(ch)
 
 
+@lru_cache(maxsize=16384)  # pure, and runs re-pair the same few characters over and over
 def _enc(ch: str) -> bytes | None:
     # gb18030 knows a few pairs gbk lacks (and the reverse), so a char may round-trip in only one.
     for codec in ("gbk", "gb18030"):
@@ -85,6 +86,7 @@ def _enc(ch: str) -> bytes | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def _dec(pair: bytes) -> str | None:
     # Pairs a decoder cannot map (or maps to private use) are the ones it silently drops.
     for codec in ("gbk", "gb18030"):
@@ -130,6 +132,8 @@ def _guess(text: str, left: str, right: str, n: int, fits) -> str | None:
     """The unique n characters between left and right elsewhere in text that fit the bytes."""
     if not right or not (left or right[0] == "(") or _LOST in left + right:
         return None  # a gloss pins a character down on its own; plain neighbours need both sides
+    if right not in text or left not in text:  # both stand in the pattern as they are: no match
+        return None
     gloss = rf"(?:\({_TAIL})?"  # elsewhere the neighbours may carry their glosses: 當(dāng)地(dì)農
     inner = "(" + "." * n + ")" + (gloss if right[0] != "(" else "")
     pattern = re.escape(left) + (gloss if left else "") + inner + re.escape(right)

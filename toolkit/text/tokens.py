@@ -42,12 +42,14 @@ def stopwords() -> frozenset[str]:
 def _engine(name: str):
     with _lock:
         if name == "rjieba":
+            # Importing rjieba already builds its default tokenizer (about a quarter of a second),
+            # so that one gets the domain words, as jieba.add_word does for jieba's, instead of a
+            # second one being built: the module's cut and tag are that tokenizer's.
             import rjieba
 
-            engine = rjieba.Jieba()
             for word, freq, tag in user_dictionary():
-                engine.add_word(word, freq, tag)
-            return engine
+                rjieba.add_word(word, freq, tag)
+            return rjieba
         if name == "jieba":
             import logging
 

@@ -33,35 +33,58 @@ class CodeTable:
         self.mask = (1 << bits) - 1
         self.keys = np.full(1 << bits, _EMPTY, dtype=np.int64)
         self.values = np.full(1 << bits, -1, dtype=np.int64)
-        pending = np.arange(len(codes))
-        slots = self._hash(codes)
-        while len(pending):
-            free = self.keys[slots] == _EMPTY
-            _, first = np.unique(slots[free], return_index=True)
-            placed = np.flatnonzero(free)[first]
-            self.keys[slots[placed]] = codes[pending[placed]]
-            self.values[slots[placed]] = columns[pending[placed]]
-            rest = np.ones(len(pending), dtype=bool)
-            rest[placed] = False
-            pending, slots = pending[rest], (slots[rest] + 1) & self.mask
+        # Linear probing, inserting the codes in the order of their home slots: then each takes
+        # max(its home, the slot after the previous one), a running maximum numpy computes at once.
+        # The few pushed past the end of the table wrap round to its start, placed one at a time.
+        home = self._hash(codes)
+        order = np.argsort(home, kind="stable")
+        steps = np.arange(len(codes))
+        slots = np.maximum.accumulate(home[order] - steps) + steps if len(codes) else steps
+        inside = slots <= self.mask
+        self.keys[slots[inside]] = codes[order[inside]]
+        self.values[slots[inside]] = columns[order[inside]]
+        #: 1 + the longest way any code lies past its home slot: a lookup looks no further.
+        self.window = 1 + int((slots - home[order]).max()) if len(codes) else 1
+        pending, slots = order[~inside], slots[~inside] & self.mask
+        probes = slots - home[pending] + len(self.keys)  # how far past home each has come so far
+        while len(pending):  # one at a time: they may collide with one another
+            code, slot, probe = int(pending[0]), int(slots[0]), int(probes[0])
+            while self.keys[slot] != _EMPTY:
+                slot, probe = (slot + 1) & self.mask, probe + 1
+            self.keys[slot], self.values[slot] = codes[code], columns[code]
+            self.window = max(self.window, probe + 1)
+            pending, slots, probes = pending[1:], slots[1:], probes[1:]
 
     def _hash(self, codes):
         return ((codes.view(np.uint64) * _MULTIPLIER) >> self.shift).astype(np.int64)
 
     def columns(self, codes):
-        """The column of each of ``codes`` (int64), -1 where the vocabulary lacks it."""
+        """The column of each of ``codes`` (int64), -1 where the vocabulary lacks it.
+
+        Codes below the direct limit (all of them for character unigrams) are one indexing. The
+        others look at their home slot; the few that find another code there look at the next
+        ``window - 1`` slots all at once (a code never lies past an empty slot or beyond the
+        window, since slots are only ever filled), instead of one slot per round for every code.
+        """
         codes = np.ascontiguousarray(codes, dtype=np.int64)
-        last = len(self.direct) - 1
-        out = self.direct[np.minimum(codes, last)]
-        hashed = np.flatnonzero(codes >= _DIRECT_LIMIT)
-        if not len(hashed):
-            return out
-        wanted = codes[hashed]
+        direct = codes < _DIRECT_LIMIT
+        if not direct.any():  # character bigrams: no direct code at all
+            return self._hashed(codes)
+        out = self.direct[np.minimum(codes, len(self.direct) - 1)]
+        if not direct.all():
+            hashed = np.flatnonzero(~direct)
+            out[hashed] = self._hashed(codes[hashed])
+        return out
+
+    def _hashed(self, wanted):
+        """:meth:`columns` of codes that are all at or above the direct limit."""
         slots = self._hash(wanted)
-        while len(hashed):
-            found = self.keys[slots]
-            match = found == wanted
-            out[hashed[match]] = self.values[slots[match]]
-            go_on = ~match & (found != _EMPTY)
-            hashed, wanted, slots = hashed[go_on], wanted[go_on], (slots[go_on] + 1) & self.mask
+        found = self.keys[slots]
+        out = np.where(found == wanted, self.values[slots], -1)
+        rest = np.flatnonzero((found != wanted) & (found != _EMPTY))
+        if len(rest) and self.window > 1:
+            around = (slots[rest, None] + np.arange(1, self.window)) & self.mask
+            hit = self.keys[around] == wanted[rest, None]
+            some = np.flatnonzero(hit.any(axis=1))
+            out[rest[some]] = self.values[around[some, hit[some].argmax(axis=1)]]
         return out

@@ -85,10 +85,11 @@ class DocumentResult:
             }]
         if level != "paragraph":
             raise ToolkitError(f"level must be 'paragraph' or 'document', not {level!r}")
+        names = [(f"p_{c}", c) for c in self.labels]  # once per document, not per paragraph
         return [{
             "path": path, "doc": self.doc, "id": f"{path}#{p.paragraph}", "paragraph": p.paragraph,
             "label": p.label, "confidence": round(p.confidence, 4), "boilerplate": p.boilerplate,
-            **{f"p_{c}": round(p.probabilities.get(c, 0.0), 4) for c in self.labels}, "text": p.text,
+            **{name: round(p.probabilities.get(c, 0.0), 4) for name, c in names}, "text": p.text,
         } for p in self.paragraphs]
 
 
@@ -147,33 +148,29 @@ def classify_document(document, model: "ThemeModel | Predictor | None" = None) -
     def structural(p) -> bool:
         return shortcut and (p.is_boilerplate or (settings["headings_other"] and p.kind == HEADING))
 
-    asked = [p for p in document.paragraphs if not structural(p)]
+    flags = [not structural(p) for p in document.paragraphs]
+    asked = [p for p, is_asked in zip(document.paragraphs, flags) if is_asked]
     rows = []
     # In slices, so a huge document's feature matrix never exists whole (memory stays bounded).
     for start in range(0, len(asked), PREDICT_CHUNK):
         rows.append(model.predict_proba([p.analysis_text for p in asked[start:start + PREDICT_CHUNK]]))
     proba = np.vstack(rows) if rows else np.zeros((0, len(classes)))
     proba = in_context(proba, [len(p.text) for p in asked], classes, settings)
-    by_index = {p.index: tuple(float(v) for v in row) for p, row in zip(asked, proba)}
+    scored = iter(proba.tolist())  # Python floats, in the order of ``asked``
+    structure = {c: (1.0 if c == OTHER else 0.0) for c in classes}
+    order = range(len(classes))
     results = []
-    for p in document.paragraphs:
-        row = by_index.pop(p.index, None)
-        if row is None:
-            probabilities = {c: (1.0 if c == OTHER else 0.0) for c in classes}
-        else:
+    for p, is_asked in zip(document.paragraphs, flags):
+        if is_asked:
+            row = next(scored)
             probabilities = dict(zip(classes, row))
-        label = max(classes, key=lambda c: probabilities[c])
-        results.append(
-            ParagraphResult(
-                doc=document.name,
-                paragraph=p.index,
-                label=label,
-                confidence=probabilities[label],
-                probabilities=probabilities,
-                boilerplate=p.kind if p.is_boilerplate else None,
-                text=p.text,
-            )
-        )
+            # the first label of highest probability, as max(classes, key=probabilities.get) picks it
+            label = classes[max(order, key=row.__getitem__)]
+        else:
+            probabilities = dict(structure)
+            label = OTHER
+        results.append(ParagraphResult(document.name, p.index, label, probabilities[label], probabilities,
+                                       p.kind if p.is_boilerplate else None, p.text))
     shares, chars = document_shares(results, classes)
     notes = list(getattr(document, "notes", []))
     return DocumentResult(document.name, document.path, results, classes, shares, chars,
