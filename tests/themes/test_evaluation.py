@@ -145,7 +145,8 @@ def test_saved_model_on_a_held_out_file(tmp_path_factory, write_labels_file):
     test_rows = [(r.doc, r.text, r.label) for r in rows if r.is_seed][:40]
     test_rows.append(("new.txt", "乡村医生每周上门为慢病老人测血压，卫生室新添了药品。", "health"))
     labels = ev.read_test_labels(write_labels_file(test_rows))  # a label may occur once here
-    result = ev.evaluate_model(model, labels)
+    with pytest.warns(UserWarning, match="40 of 41 test rows are also training rows"):
+        result = ev.evaluate_model(model, labels)  # the seed rows were trained on: it must say so
     m = result.metrics
     assert m["cv"] is None and m["test"]["labels_unknown_to_model"] == ["health"]
     assert m["per_class"]["health"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
