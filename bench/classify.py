@@ -87,10 +87,10 @@ def time_jieba(files: list[Path]) -> float:
 
 
 def jsonl_lines(result) -> str:
-    """What ``toolkit classify --format jsonl`` writes for one document."""
-    from toolkit.records import json_lines
+    """What ``toolkit classify --format jsonl`` writes for one document (from its columns, as the CLI)."""
+    from toolkit.records import json_table
 
-    return json_lines(result.rows("paragraph"))
+    return json_table(*result.table("paragraph"))
 
 
 def time_warm(files: list[Path], model: Path, out: Path) -> float:
@@ -98,11 +98,14 @@ def time_warm(files: list[Path], model: Path, out: Path) -> float:
     from toolkit.themes.model import cached_model
     from toolkit.themes.results import code_file
 
+    from toolkit.coding.drift import PairBudget
+
     loaded = cached_model(model)
-    work = functools.partial(code_file, model=loaded, serialize=jsonl_lines)
     sources = [str(f) for f in files]
 
     def once() -> float:
+        # as a serial ``toolkit classify`` run: one drift budget for the run's documents
+        work = functools.partial(code_file, model=loaded, serialize=jsonl_lines, budget=PairBudget())
         started = time.perf_counter()
         with out.open("w", encoding="utf-8") as stream:
             for outcome in batch.run(work, sources):

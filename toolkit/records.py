@@ -67,6 +67,42 @@ def _json_column(values: Sequence) -> list[str]:
     return list(map(json_value, values))
 
 
+def rounded(values: Sequence, digits: int = 4) -> list:
+    """``[round(v, digits) for v in values]``, the same floats, computed on a numpy array: where
+    ``v * 10**digits`` lies clearly off a half (not within 1e-6 of one, the product's error being
+    under 1e-11 for values of magnitude up to 1e4), its nearest integer ``n`` is the one ``round``'s
+    correctly rounded decimal has, and ``n / 10**digits`` (a division of two exact doubles) is the
+    double nearest that decimal, which is what ``round`` returns. The rest (near-ties, huge or
+    non-finite values) and anything not all Python floats go through ``round`` itself."""
+    import numpy as np
+
+    values = list(values)
+    if not values or set(map(type, values)) != {float} or not 0 <= digits <= 15:
+        return [round(v, digits) for v in values]
+    scale = float(10 ** digits)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.array(values, dtype=np.float64) * scale
+        nearest = np.rint(scaled)
+        clear = (np.abs(np.abs(scaled - nearest) - 0.5) > 1e-6) & (np.abs(scaled) < 1e15)
+    out = (nearest / scale).tolist()
+    if not clear.all():
+        for i in np.flatnonzero(~clear).tolist():
+            out[i] = round(values[i], digits)
+    return out
+
+
+def json_table(keys: Sequence[str], columns: Sequence[Sequence]) -> str:
+    """:func:`json_lines` of the records ``dict(zip(keys, row))`` for each row of ``columns`` (one
+    list of values per key, all as long), without building the records: the columns are encoded as
+    they are (string keys, each once)."""
+    if not columns or not len(columns[0]):
+        return ""
+    if len(set(keys)) != len(keys) or any(type(key) is not str for key in keys):
+        return json_lines(dict(zip(keys, row)) for row in zip(*columns))
+    template = "{" + ", ".join(_key(key).replace("%", "%%") + "%s" for key in keys) + "}\n"
+    return "".join(map(template.__mod__, zip(*[_json_column(column) for column in columns])))
+
+
 def json_lines(records: Iterable[dict]) -> str:
     """:func:`json_line` of each record, joined; runs of records with the same keys in the same
     order are encoded a column at a time (see the module's docstring)."""

@@ -44,7 +44,7 @@ def classify(
     from toolkit.themes.classifier import cached_model, record_columns
     from toolkit.cli.render import check_output, choose_format, emit, nothing_written, serialize
     from toolkit.cli.render.classify import DocumentTable, write_table
-    from toolkit.coding.drift import DriftMonitor
+    from toolkit.coding.drift import DriftMonitor, PairBudget
     from toolkit.themes.results import DocumentResult, code_file
 
     fmt = choose_format(fmt, output, TableFormat)
@@ -53,12 +53,18 @@ def classify(
     columns = record_columns(loaded.classes, level.value)
     rows = functools.partial(DocumentResult.rows, level=level.value)
     # Workers load the model from its path once each, code, and send back the lines to write.
-    shaped = None if fmt.value == "text" else functools.partial(serialize, fmt=fmt.value, rows=rows, columns=columns)
+    table = functools.partial(DocumentResult.table, level=level.value)
+    shaped = None if fmt.value == "text" else functools.partial(serialize, fmt=fmt.value, rows=rows, columns=columns,
+                                                                table=table)
     parallel = jobs > 1 or scheduler is not None
-    work = functools.partial(code_file, model=loaded.portable() if parallel else loaded, serialize=shaped)
+    monitor = DriftMonitor.for_model(loaded)  # one warning per run if the corpus looks unfamiliar
+    # A serial run codes its documents here in input order: character pairs the monitor will not
+    # add (past its sample) are never computed. Parallel workers compute them all.
+    budget = None if parallel else PairBudget(monitor.vocabulary_sample)
+    work = functools.partial(code_file, model=loaded.portable() if parallel else loaded, serialize=shaped,
+                             budget=budget)
     batch = Batch(paths, work, label="classifying", jobs=jobs, scheduler=scheduler)
     check_output(output, [*batch.sources, str(loaded.path)], force=force)
-    monitor = DriftMonitor.for_model(loaded)  # one warning per run if the corpus looks unfamiliar
 
     def watched():
         for coded in batch:

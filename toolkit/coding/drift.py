@@ -131,6 +131,16 @@ def _pair_counts(forms: list[str], known: _HanPairs) -> list[tuple[int, int]]:
 
 
 @dataclass
+class PairBudget:
+    """How many more paragraphs' character pairs a run's :class:`DriftMonitor` adds (its
+    ``vocabulary_sample`` at the start), for :meth:`DriftMonitor.count` in the parent's process
+    when documents are coded there one after another in input order (a serial run): once it is
+    spent, the rest of the corpus's pairs are never computed. Parallel workers get none."""
+
+    left: int = 3000
+
+
+@dataclass
 class DriftMonitor:
     """Counts over a run's documents (``update``), then :meth:`message`; the thresholds are fields.
 
@@ -161,10 +171,13 @@ class DriftMonitor:
         """Count one coded document (a :class:`~toolkit.themes.classifier.DocumentResult`)."""
         return self.add(self.count(result))
 
-    def count(self, result, analysis: list[str] | None = None) -> tuple:
+    def count(self, result, analysis: list[str] | None = None, budget: "PairBudget | None" = None) -> tuple:
         """One document's counts, for :meth:`add`: a batch worker counts, the parent adds, in
         input order, so a parallel run warns exactly as a serial one. ``analysis``: the
         paragraphs' analysis forms when the caller has them (else converted again here).
+        ``budget``: how many paragraphs' pairs the run's monitor will still add (a serial run's
+        documents, counted in input order); pairs past it, which :meth:`add` would drop, are
+        not computed, and the budget is lowered by the paragraphs whose pairs are.
 
         All paragraphs of the document are counted at once on their code points (numpy), not one
         paragraph at a time; ``tests/coding/test_coding_drift.py`` checks it against the plain loop."""
@@ -185,10 +198,13 @@ class DriftMonitor:
         low = int(np.count_nonzero(confidence < self.low))
         pairs_per_paragraph: list[tuple[int, int]] = []
         known = self._han_pairs()
-        if known is not None and len(chosen):
-            sampled = [kept[k] for k in chosen[: self.vocabulary_sample].tolist()]
+        wanted = self.vocabulary_sample if budget is None else min(self.vocabulary_sample, budget.left)
+        if known is not None and len(chosen) and wanted > 0:
+            sampled = [kept[k] for k in chosen[:wanted].tolist()]
             forms = [analysis[i] if analysis is not None else analysis_form(result.paragraphs[i].text) for i in sampled]
             pairs_per_paragraph = _pair_counts(forms, known)
+            if budget is not None:
+                budget.left -= len(pairs_per_paragraph)
         letters_total = int(letters.sum())
         return letters_total, letters_total - int(han.sum()), len(chosen), low, pairs_per_paragraph
 

@@ -93,6 +93,31 @@ class DocumentResult:
         } for p in self.paragraphs]
 
 
+    def table(self, level: str = "paragraph") -> tuple[list[str], list[list]]:
+        """:meth:`rows` as columns: the keys, and for each key its values in row order, built a
+        column at a time (probabilities rounded by :func:`toolkit.records.rounded`) instead of a
+        dict per paragraph; ``tests/themes/test_classifier.py`` checks it against :meth:`rows`."""
+        from toolkit.records import rounded
+
+        if level != "paragraph":
+            records = self.rows(level)
+            return list(records[0]), [[v] for v in records[0].values()]
+        ps = self.paragraphs
+        n = len(ps)
+        path = self.path if self.path is not None else ("-" if self.doc == "<stdin>" else self.doc)
+        keys = ["path", "doc", "id", "paragraph", "label", "confidence", "boilerplate",
+                *(f"p_{c}" for c in self.labels), "text"]
+        numbers = [p.paragraph for p in ps]
+        numeric = [p.confidence for p in ps]  # confidence, then each label's probability: rounded at once
+        for c in self.labels:
+            numeric.extend([p.probabilities.get(c, 0.0) for p in ps])
+        numeric = rounded(numeric)
+        probabilities = [numeric[k * n:(k + 1) * n] for k in range(1, len(self.labels) + 1)]
+        columns = [[path] * n, [self.doc] * n, [f"{path}#{i}" for i in numbers], numbers, [p.label for p in ps],
+                   numeric[:n], [p.boilerplate for p in ps], *probabilities, [p.text for p in ps]]
+        return keys, columns
+
+
 LEVELS = ("paragraph", "document")
 
 
@@ -221,9 +246,11 @@ class Coded:
     drift: tuple | None = None
 
 
-def code_file(source: str, model: "ThemeModel | Predictor | str | Path", serialize=None) -> Coded:
+def code_file(source: str, model: "ThemeModel | Predictor | str | Path", serialize=None, budget=None) -> Coded:
     """:func:`classify_file`, then ``serialize(result)`` (when given) and the document's drift
-    counts (:meth:`toolkit.coding.drift.DriftMonitor.count`), in the worker."""
+    counts (:meth:`toolkit.coding.drift.DriftMonitor.count`), in the worker. ``budget``: a
+    :class:`~toolkit.coding.drift.PairBudget` shared by a serial run's documents, coded in input
+    order in this process (never for parallel workers)."""
     from toolkit.coding.drift import DriftMonitor, model_bigrams
     from toolkit.text.reading import read_document
 
@@ -232,5 +259,5 @@ def code_file(source: str, model: "ThemeModel | Predictor | str | Path", seriali
     document = read_document(source)
     result = classify_document(document, model)
     analysis = [p.analysis_text for p in document.paragraphs]
-    counts = DriftMonitor(model_bigrams(model)).count(result, analysis)
+    counts = DriftMonitor(model_bigrams(model)).count(result, analysis, budget)
     return Coded(result.path, result.doc, result.notes, serialize(result) if serialize else result, counts)

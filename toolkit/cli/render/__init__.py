@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Sequence
 
 from toolkit.errors import ToolkitError
-from toolkit.records import json_line, json_lines
+from toolkit.records import json_line, json_lines, json_table
 
 
 class TableFormat(str, Enum):
@@ -184,9 +184,25 @@ class Serialized:
     rows: list[dict] | None = None
 
 
-def serialize(result: Any, fmt: str, rows: Callable[[Any], list[dict]], columns: Columns) -> Serialized:
+def serialize(result: Any, fmt: str, rows: Callable[[Any], list[dict]], columns: Columns,
+              table: Callable[[Any], tuple[list[str], list[list]]] | None = None) -> Serialized:
     """``result`` as :func:`emit` writes it in ``fmt`` with ``rows``/``columns`` (no ``records``,
-    ``text`` or ``markdown`` views): a picklable step for batch workers (``functools.partial``)."""
+    ``text`` or ``markdown`` views): a picklable step for batch workers (``functools.partial``).
+    ``table``, when given, is ``rows`` as ``(keys, columns)`` (e.g. :meth:`DocumentResult.table`):
+    jsonl and csv are then written from the columns, the same bytes without a dict per row."""
+    if table is not None and fmt in ("jsonl", "csv"):
+        keys, values = table(result)
+        if fmt == "jsonl":
+            return Serialized(json_table(keys, values))
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        by_key = dict(zip(keys, values))
+        n = len(values[0]) if values else 0
+        cells = [list(map(_csv_cell, by_key.get(name, [None] * n))) for name, _ in columns]
+        csv.writer(buffer, lineterminator="\n").writerows(zip(*cells))
+        return Serialized(buffer.getvalue())
     items = rows(result)
     if fmt == "jsonl":
         return Serialized(json_lines(items))
