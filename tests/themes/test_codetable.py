@@ -95,3 +95,51 @@ def test_code_table_small_crowded_and_wrapping_tables():
     assert np.array_equal(table.columns(crowded), np.arange(len(crowded)))
     assert np.array_equal(table.columns(crowded + (1 << 40)), np.full(len(crowded), -1))
     assert np.array_equal(CodeTable(np.zeros(0, np.int64), np.zeros(0, np.int64)).columns(crowded), np.full(12, -1))
+
+
+def test_packed_and_two_array_probes_agree():
+    """The packed table (key and column in one int64) and the two arrays answer alike, including
+    codes too large to pack (the table then probes the two arrays)."""
+    rng = np.random.default_rng(13)
+    for high in (1 << 40, 1 << 58, 1 << 62):
+        codes = np.unique(rng.integers(1 << 21, high, 3000))
+        columns = rng.permutation(len(codes)).astype(np.int64)
+        table, reference = CodeTable(codes, columns), _BinarySearch(codes, columns)
+        assert (table.packed is not None) == (high <= 1 << 40)
+        queries = np.concatenate([codes, rng.integers(1 << 21, high, 3000), codes + 1, [5, 1 << 21]])
+        want = reference.columns(queries)
+        assert np.array_equal(table.columns(queries), want)
+        table.packed = None
+        assert np.array_equal(table.columns(queries), want)
+
+
+def test_decision_without_the_matrix_is_the_matrix_product(model, repo_dir, seed_docs, monkeypatch):
+    """One unweighted vectorizer is scored by scipy's csr_matvecs on the weights, without the CSR
+    matrix: the same bits as ``transform(docs) @ coef.T``, per document and for all texts at once;
+    without that routine (another scipy) or with other dtypes the matrix is multiplied."""
+    from toolkit.themes import scoring
+    from toolkit.themes.scoring import prepare
+
+    texts = _paragraphs(seed_docs)
+    groups = [[p.analysis_text for p in doc.paragraphs] for doc in seed_docs.values()] + [texts, texts[:1], [""]]
+    for scorer in _scorers(model, repo_dir):
+        tokenizer = model.tokenizer if scorer is model.scorer else None
+        for group in groups:
+            rows = prepare(group, tokenizer, scorer.columns_read() > 2)
+            product = np.asarray(scorer.features(rows) @ scorer.coef.T) + scorer.intercept
+            for column, lookup, weight in scorer.parts:
+                direct = lookup.decision(rows[:, column], scorer.coef.T)
+                plain = np.asarray(lookup.transform(rows[:, column]) @ scorer.coef.T)
+                assert direct is not None and direct.dtype == plain.dtype
+                assert np.array_equal(direct.view(np.uint8), plain.view(np.uint8))
+                assert lookup.decision(rows[:, column], scorer.coef.T.astype(np.float64)) is None
+            fast = scorer.predict_proba(rows)
+            monkeypatch.setattr(scoring, "_csr_matvecs", lambda: None)
+            slow = scorer.predict_proba(rows)
+            monkeypatch.undo()
+            assert fast.dtype == slow.dtype and np.array_equal(fast.view(np.uint8), slow.view(np.uint8))
+            if len(scorer.parts) == 1:
+                expected = product - product.max(axis=1, keepdims=True)
+                np.exp(expected, expected)
+                expected /= expected.sum(axis=1, keepdims=True)
+                assert np.array_equal(fast, expected)

@@ -79,6 +79,15 @@ def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba", lexicon: boo
 
 
 #: TfidfVectorizer settings under which :class:`NgramLookup` reproduces it exactly.
+def _csr_matvecs():
+    """scipy's C++ routine behind ``csr_matrix @ dense`` (private: None if this scipy lacks it)."""
+    try:
+        from scipy.sparse import _sparsetools
+    except ImportError:  # pragma: no cover - another scipy layout
+        return None
+    return getattr(_sparsetools, "csr_matvecs", None)
+
+
 _REPRODUCED_SETTINGS = {
     "input": "content", "lowercase": True, "preprocessor": None, "tokenizer": None,
     "stop_words": None, "strip_accents": None, "binary": False, "use_idf": True,
@@ -151,6 +160,31 @@ class NgramLookup:
         import numpy as np
         import scipy.sparse as sp
 
+        data, cols, indptr, n_rows, size = self.weights(docs)
+        return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, size))
+
+    def decision(self, docs, coef_t):
+        """``transform(docs) @ coef_t`` for a C-ordered 2-D ``coef_t`` of the weights' dtype, by the
+        routine scipy's product itself runs (``csr_matvecs``: the same sums in the same order, the
+        same bits) without building the matrix around it, whose checks cost more than the product
+        on a document's few paragraphs. None when that routine is not there (another scipy) or
+        the dtypes differ: then the caller multiplies the matrix."""
+        import numpy as np
+
+        matvecs = _csr_matvecs()
+        data, cols, indptr, n_rows, size = self.weights(docs)
+        if matvecs is None or data.dtype != coef_t.dtype or coef_t.ndim != 2 or not coef_t.flags.c_contiguous:
+            return None
+        out = np.zeros((n_rows, coef_t.shape[1]), dtype=data.dtype)
+        index = np.int32 if max(size, len(cols)) < 1 << 31 else np.int64
+        matvecs(n_rows, size, coef_t.shape[1], indptr.astype(index), cols.astype(index), data, coef_t.ravel(),
+                out.ravel())
+        return out
+
+    def weights(self, docs):
+        """The parts of :meth:`transform`'s CSR matrix: ``(data, columns, indptr, rows, vocabulary size)``."""
+        import numpy as np
+
         n_rows = len(docs)
         if self.token_ids is None:
             texts = [_SPACES.sub(" ", doc.lower()) for doc in docs]
@@ -207,7 +241,7 @@ class NgramLookup:
             norms = np.sqrt(np.bincount(rows, weights=data.astype(np.float64) ** 2, minlength=n_rows))
             norms[norms == 0.0] = 1.0
             data /= norms[rows]
-        return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, size))
+        return data, cols, indptr, n_rows, size
 
 
 @dataclass
@@ -315,7 +349,13 @@ class FastScorer:
         """As LogisticRegression.predict_proba: softmax of the decision, or expit for two labels."""
         import numpy as np
 
-        decision = np.asarray(self.features(X) @ self.coef.T) + self.intercept
+        decision = None
+        if len(self.parts) == 1 and self.parts[0][2] == 1.0:  # one vectorizer, unweighted: no matrix
+            column, lookup, _ = self.parts[0]
+            decision = lookup.decision(X[:, column], self.coef.T)
+        if decision is None:
+            decision = np.asarray(self.features(X) @ self.coef.T)
+        decision = decision + self.intercept
         if self.binary:
             p = 1.0 / (1.0 + np.exp(-decision[:, 0]))
             return np.column_stack([1.0 - p, p])
