@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import groupby
+from itertools import groupby, repeat
 from json.encoder import encode_basestring
 from typing import Any, Iterable, Sequence
 
@@ -52,14 +52,30 @@ def json_line(record: dict) -> str:
     return "{" + ", ".join(parts) + "}\n"
 
 
+_SHORT_FLOATS: dict[float, str] = {}
+
+
+def _short_floats() -> dict[float, str]:
+    """``float.__repr__`` of 0, 0.0001, …, 1 (probabilities rounded to 4 places), built once: a
+    lookup costs a fraction of formatting the shortest repr of a float."""
+    if not _SHORT_FLOATS:
+        _SHORT_FLOATS.update((k / 1e4, float.__repr__(k / 1e4)) for k in range(10001))
+    return _SHORT_FLOATS
+
+
 def _json_column(values: Sequence) -> list[str]:
     """:func:`json_value` of each of ``values``, by one C-level ``map`` when they share a plain type."""
     kinds = set(map(type, values))
     if len(kinds) == 1:
         kind = kinds.pop()
         if kind is str:
+            if values.count(values[0]) == len(values):  # one string throughout (a path): encoded once
+                return [encode_basestring(values[0])] * len(values)
             return list(map(encode_basestring, values))
         if kind is float:
+            short = list(map(_short_floats().get, values))
+            if None not in short and min(map(math.copysign, repeat(1.0), values)) > 0:
+                return short  # every value one of the cached, and none negative (no -0.0 taken for 0.0)
             if math.isfinite(sum(values)):  # else some value is nan or ±inf (or they overflow): json.dumps
                 return list(map(float.__repr__, values))
         elif kind is int:

@@ -6,6 +6,7 @@ and a serial run's drift budget leaves the monitor's counts as they were."""
 from __future__ import annotations
 
 import functools
+import json
 import math
 import random
 
@@ -43,6 +44,13 @@ def test_json_table_is_json_lines():
     keys, columns = list(records[0]), [list(column) for column in zip(*(r.values() for r in records))]
     assert json_table(keys, columns) == json_lines(records)
     assert json_table(keys, [[] for _ in keys]) == "" == json_lines([])
+    # float columns: probabilities (reprs looked up), zeros of either sign, other floats, one string throughout
+    floats = [[0.0, 0.5, 0.0001, 1.0], [0.0, -0.0, 0.25], [-0.0], [0.12345, 0.5], [1e-5, 2.0, 0.0], [0.3, math.inf],
+              [0.1 + 0.2, 0.3]]
+    for column in floats:
+        records = [{"p": v, "s": "同"} for v in column]
+        assert json_table(["p", "s"], [column, ["同"] * len(column)]) == json_lines(records)
+        assert json_lines(records) == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def _results(model, seed_docs, tmp_path):
