@@ -227,6 +227,18 @@ def test_copyright_anchors_fold_to_nothing_else():
         assert paragraphs._COPYRIGHT.search(line) and paragraphs._kind_of(line) == paragraphs.COPYRIGHT, line
 
 
+def test_one_anchor_scan_is_the_sixteen_in_tests(articles):
+    """``_ANCHORED`` (one regex of the copyright anchors) finds one exactly when some anchor is in the line."""
+    rng = random.Random(13)
+    alphabet = list("".join(paragraphs._COPYRIGHT_ANCHORS)) + list("版權cC©，。 a1本站")
+    lines = [line for text in articles for line in text.split("\n")]
+    lines += ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(20000)]
+    for line in lines:
+        want = any(anchor in line for anchor in paragraphs._COPYRIGHT_ANCHORS)
+        assert (paragraphs._ANCHORED.search(line) is not None) == want, line
+        assert paragraphs._is_copyright(line) == (want and paragraphs._COPYRIGHT.search(line) is not None), line
+
+
 def test_garbled_repairs_equal_the_plain_search(articles, monkeypatch):
     lines = [line for text in articles for line in text.split("\n") if "?" in line or "\ufffd" in line]
     assert lines
@@ -332,3 +344,22 @@ def test_menu_runs_equal_the_plain_scan():
         P._mark_menu_runs(fast)
         plain(slow)
         assert [b.kind for b in fast] == [b.kind for b in slow]
+
+
+def test_chinese_share_by_one_table_equals_the_plain_count(articles):
+    """The table of letter kinds gives :func:`chinese_share` the plain per-character count's share."""
+    from toolkit.text.patterns import chinese_share
+
+    def plain(text):
+        text = text[:200_000]
+        letters = sum(ch.isalpha() for ch in text)
+        chinese = sum(0x3400 <= ord(ch) <= 0x9FFF or 0xF900 <= ord(ch) <= 0xFAFF or 0x20000 <= ord(ch) <= 0x3134F
+                      for ch in text)
+        return chinese / letters if letters else 1.0
+
+    rng = random.Random(13)
+    alphabet = ["a", "Z", "中", "\u3400", "\u4dbf", "\u9fff", "\ua000", "\uf900", "\ufaff", "\ufb00", "1", "，", " ",
+                "é", "\u33ff", "\U00020000", "\U0003134f", "\U00031350", "\U0001d400", "\u3007"]
+    samples = articles + ["", " ", "123"] + ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(3000)]
+    for text in samples:
+        assert chinese_share(text) == plain(text), text

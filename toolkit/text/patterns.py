@@ -57,11 +57,32 @@ def is_alpha(points):
     return out
 
 
+_KINDS: list = []
+
+
+def _letter_kinds():
+    """Per code point of the Basic Multilingual Plane: 1 if a letter (``str.isalpha``), plus 2 if
+    a Chinese character as :func:`chinese_share` counts them; built once per process."""
+    import numpy as np
+
+    if not _KINDS:
+        is_alpha(np.zeros(0, dtype=np.uint32))  # builds the letter table
+        kinds = _ALPHA[0].astype(np.uint8)
+        kinds[0x3400:0xA000] += 2
+        kinds[0xF900:0xFB00] += 2
+        _KINDS.append(kinds)
+    return _KINDS[0]
+
+
 def chinese_share(text: str) -> float:
     """Chinese characters among the letters of ``text`` (1.0 when it has no letters at all)."""
     import numpy as np
 
     points = np.frombuffer(text[:200_000].encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if len(points) and int(points.max()) <= 0xFFFF:  # all in the Basic Multilingual Plane: one table, one count
+        counts = np.bincount(_letter_kinds()[points], minlength=4)
+        letters, chinese = int(counts[1] + counts[3]), int(counts[2] + counts[3])
+        return chinese / letters if letters else 1.0
     letters = int(np.count_nonzero(is_alpha(points)))  # every Chinese character is a letter
     chinese = int(np.count_nonzero(((points >= 0x3400) & (points <= 0x9FFF)) | ((points >= 0xF900) & (points <= 0xFAFF))
                                    | ((points >= 0x20000) & (points <= 0x3134F))))
