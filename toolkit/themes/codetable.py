@@ -70,7 +70,7 @@ class CodeTable:
     def _hash(self, codes):
         return ((codes.view(np.uint64) * _MULTIPLIER) >> self.shift).astype(np.int64)
 
-    def columns(self, codes):
+    def columns(self, codes, unigrams: bool = False):
         """The column of each of ``codes`` (int64), -1 where the vocabulary lacks it.
 
         Codes below the direct limit (all of them for character unigrams) are one indexing. The
@@ -79,6 +79,8 @@ class CodeTable:
         window, since slots are only ever filled), instead of one slot per round for every code.
         """
         codes = np.ascontiguousarray(codes, dtype=np.int64)
+        if unigrams:  # the caller knows every code is a character's (below the direct limit): no test
+            return self.direct[np.minimum(codes, len(self.direct) - 1)]
         direct = codes < _DIRECT_LIMIT
         if not direct.any():  # character bigrams: no direct code at all
             return self._hashed(codes)

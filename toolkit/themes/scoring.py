@@ -222,7 +222,7 @@ class NgramLookup:
                     keep = known if keep is None else keep & known
             if keep is not None:
                 code, rows = code[keep], rows[keep]
-            found = table.columns(code)
+            found = table.columns(code, unigrams=n == 1 and self.token_ids is None)  # characters: all direct
             hit = found >= 0
             keys.append(rows[hit] * size + found[hit])
         flat = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
