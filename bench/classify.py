@@ -95,10 +95,9 @@ def jsonl_lines(result) -> str:
 
 def time_warm(files: list[Path], model: Path, out: Path) -> float:
     from toolkit import batch
+    from toolkit.coding.drift import PairBudget
     from toolkit.themes.model import cached_model
     from toolkit.themes.results import code_file
-
-    from toolkit.coding.drift import PairBudget
 
     loaded = cached_model(model)
     sources = [str(f) for f in files]

@@ -57,14 +57,14 @@ def classify(
     shaped = None if fmt.value == "text" else functools.partial(serialize, fmt=fmt.value, rows=rows, columns=columns,
                                                                 table=table)
     parallel = jobs > 1 or scheduler is not None
-    monitor = DriftMonitor.for_model(loaded)  # one warning per run if the corpus looks unfamiliar
     # A serial run codes its documents here in input order: character pairs the monitor will not
     # add (past its sample) are never computed. Parallel workers compute them all.
-    budget = None if parallel else PairBudget(monitor.vocabulary_sample)
+    budget = None if parallel else PairBudget(DriftMonitor.vocabulary_sample)
     work = functools.partial(code_file, model=loaded.portable() if parallel else loaded, serialize=shaped,
                              budget=budget)
     batch = Batch(paths, work, label="classifying", jobs=jobs, scheduler=scheduler)
     check_output(output, [*batch.sources, str(loaded.path)], force=force)
+    monitor = DriftMonitor.for_model(loaded)  # one warning per run if the corpus looks unfamiliar
 
     def watched():
         for coded in batch:

@@ -92,11 +92,10 @@ class DocumentResult:
             **{name: round(p.probabilities.get(c, 0.0), 4) for name, c in names}, "text": p.text,
         } for p in self.paragraphs]
 
-
     def table(self, level: str = "paragraph") -> tuple[list[str], list[list]]:
         """:meth:`rows` as columns: the keys, and for each key its values in row order, built a
         column at a time (probabilities rounded by :func:`toolkit.records.rounded`) instead of a
-        dict per paragraph; ``tests/themes/test_classifier.py`` checks it against :meth:`rows`."""
+        dict per paragraph; ``tests/themes/test_table_outputs.py`` checks it against :meth:`rows`."""
         from toolkit.records import rounded
 
         if level != "paragraph":
