@@ -30,7 +30,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from toolkit.errors import InputError, ToolkitError
+from toolkit.errors import InputError, SettingError, ToolkitError
 
 #: Input bytes per chunk of work sent to a worker.
 CHUNK_BYTES = 1_000_000
@@ -171,7 +171,7 @@ def _on_dask(func, chunks: list[list[str]], scheduler: str, jobs: int) -> Iterat
         try:
             client = Client(scheduler, timeout="30s")
         except (OSError, TimeoutError) as exc:
-            raise ToolkitError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+            raise SettingError("scheduler", scheduler, f"cannot reach the Dask scheduler ({exc})") from None
     try:
         workers = max(1, sum(client.nthreads().values()))
         yield from _in_order(lambda chunk: client.submit(run_chunk, func, chunk, pure=False),

@@ -290,3 +290,16 @@ def test_library_settings_are_named_by_the_flags_given(tmp_path):
         assert isinstance(result.exception, ToolkitError), result.output
         assert str(result.exception).startswith(named), str(result.exception)
     assert not model.exists()
+
+
+def test_an_unreachable_scheduler_is_named_by_its_flag(monkeypatch, seed_paths):
+    """batch.run says which scheduler it cannot reach; classify names it as --scheduler."""
+    distributed = pytest.importorskip("distributed")
+
+    def refuse(address, timeout=None, **_):
+        raise OSError(f"Timed out trying to connect to {address}")
+
+    monkeypatch.setattr(distributed, "Client", refuse)
+    result = runner.invoke(app, ["classify", str(seed_paths[1]), "--scheduler", "tcp://127.0.0.1:9"])
+    assert isinstance(result.exception, ToolkitError) and result.stdout == ""
+    assert str(result.exception).startswith("--scheduler tcp://127.0.0.1:9: cannot reach the Dask scheduler (Timed out")

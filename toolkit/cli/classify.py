@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from toolkit.cli._app import app
-from toolkit.cli._common import Batch, warn, warnings_as_lines
+from toolkit.cli._common import Batch, in_flags, warn, warnings_as_lines
 from toolkit.cli.render import TableFormat
 
 
@@ -73,7 +73,8 @@ def classify(
 
     text = write_table if level is Level.paragraph else DocumentTable(rows, columns)
     try:
-        emit(watched(), fmt, output, rows=rows, columns=columns, text=text)
+        with in_flags({"scheduler": "--scheduler"}):
+            emit(watched(), fmt, output, rows=rows, columns=columns, text=text)
     except Exception as exc:
         if not nothing_written(exc):
             raise

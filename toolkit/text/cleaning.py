@@ -111,12 +111,6 @@ def _repair(text: str) -> tuple[str, list[GarbledRun]]:
     return remove_glosses(text), kept
 
 
-def clean_line_quoted(line: str) -> tuple[str, list[GarbledRun], str | None]:
-    """:func:`clean_line`, and the line's quote form (None when it equals the display form)."""
-    text, runs = clean_line(line)
-    return text, runs, quote_form(line, text)
-
-
 def quote_form(line: str, text: str) -> str | None:
     """``text``, the display form of ``line``, with the characters width normalisation changed
     put back as ``line`` wrote them (full-width letters and digits, ％, ．); None if none were.
