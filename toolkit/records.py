@@ -127,8 +127,6 @@ def json_lines(records: Iterable[dict]) -> str:
         group = list(group)
         if not keys or any(type(key) is not str for key in keys):
             out.extend(map(json_line, group))
-            continue
-        template = "{" + ", ".join(_key(key).replace("%", "%%") + "%s" for key in keys) + "}\n"
-        columns = [_json_column(column) for column in zip(*(record.values() for record in group))]
-        out.extend(map(template.__mod__, zip(*columns)))
+        else:
+            out.append(json_table(keys, list(zip(*(record.values() for record in group)))))
     return "".join(out)

@@ -123,13 +123,19 @@ def rebuild(base: list[str], rows: list[dict]) -> int:
             cache[key] = {number: (summary, paragraphs) for number, _, summary, paragraphs, _ in items(xml)}
         summary, paragraphs = cache[key].get(row["item"], ([], []))
         article, reference = "\n".join(paragraphs), "\n".join(summary)
-        if sha(article) != row["article_sha256"] or sha(reference) != row["summary_sha256"]:
-            print(f"{row['id']}: text differs from the recorded hash; skipped", file=sys.stderr)
-            bad += 1
-            continue
-        (OUT / f"{row['id']}.txt").write_text(article + "\n", encoding="utf-8")
-        (OUT / f"{row['id']}.summary.txt").write_text(reference + "\n", encoding="utf-8")
+        bad += not write_pair(OUT, row["id"], article, reference, row["article_sha256"], row["summary_sha256"])
     return bad
+
+
+def write_pair(out: Path, pair_id: str, document: str, summary: str, document_sha: str, summary_sha: str) -> bool:
+    """Write ``<id>.txt`` and ``<id>.summary.txt`` into ``out`` if both texts have their recorded
+    SHA-256; else say so on stderr and write nothing (False)."""
+    if sha(document) != document_sha or sha(summary) != summary_sha:
+        print(f"{pair_id}: text differs from the recorded hash; skipped", file=sys.stderr)
+        return False
+    (out / f"{pair_id}.txt").write_text(document + "\n", encoding="utf-8")
+    (out / f"{pair_id}.summary.txt").write_text(summary + "\n", encoding="utf-8")
+    return True
 
 
 def main() -> None:

@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -115,12 +114,7 @@ def rebuild(root: Path, rows: list[dict]) -> int:
             files[key] = dict(records(bases[row["repo"]], row["commit"], row["path"]))
         record = files[key].get(row["line"], {})
         document, summary, _ = pair(row["kind"], record) if str(record.get("id")) == row["record"] else ("", "", 0)
-        if sha(document) != row["document_sha256"] or sha(summary) != row["summary_sha256"]:
-            print(f"{row['id']}: text differs from the recorded hash; skipped", file=sys.stderr)
-            bad += 1
-            continue
-        (OUT / f"{row['id']}.txt").write_text(document + "\n", encoding="utf-8")
-        (OUT / f"{row['id']}.summary.txt").write_text(summary + "\n", encoding="utf-8")
+        bad += not _news.write_pair(OUT, row["id"], document, summary, row["document_sha256"], row["summary_sha256"])
     return bad
 
 

@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -294,7 +293,7 @@ def test_library_settings_are_named_by_the_flags_given(tmp_path):
 
 def test_an_unreachable_scheduler_is_named_by_its_flag(monkeypatch, seed_paths):
     """batch.run says which scheduler it cannot reach; classify names it as --scheduler."""
-    distributed = pytest.importorskip("distributed")
+    import distributed  # the test extra installs dask[distributed]
 
     def refuse(address, timeout=None, **_):
         raise OSError(f"Timed out trying to connect to {address}")

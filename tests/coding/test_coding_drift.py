@@ -128,3 +128,13 @@ def test_han_pair_matrix_knows_exactly_the_vocabulary_pairs(max_bits, monkeypatc
         codes = np.sort(np.array([(ord(b[0]) << 21) | ord(b[1]) for b in known], dtype=np.int64))
         pairs = np.array([(ord(q[0]) << 21) | ord(q[1]) for q in queries], dtype=np.int64)
         assert _HanPairs(codes).known(pairs).tolist() == [q in known for q in queries]
+
+
+def test_the_pair_lookup_is_built_once_per_model_and_not_kept_for_old_ones():
+    from toolkit.coding import drift
+
+    first, second = bigram_codes(["合作", "作社"]), bigram_codes(["治理", "理念"])
+    a = DriftMonitor(first)._han_pairs()
+    assert DriftMonitor(first)._han_pairs() is a  # a second monitor of the same model reuses it
+    b = DriftMonitor(second)._han_pairs()
+    assert b is not a and len(drift._PAIRS) == 1  # another model's replaces it: nothing piles up

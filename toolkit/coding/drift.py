@@ -40,13 +40,19 @@ def bigram_codes(bigrams) -> np.ndarray:
 
 def model_bigrams(model) -> np.ndarray | None:
     """The character bigrams the model's character vectorizer knows, as :func:`bigram_codes`;
-    None if it has none. Computed once per loaded model (batch workers code many files with it)."""
+    None if it has none. Computed once per loaded model and kept on it (batch workers code many
+    files with it; :class:`DriftMonitor` then builds its lookup once, for that one array)."""
     scorer = getattr(model, "scorer", None)
+    holder = scorer if hasattr(scorer, "char_bigrams") else model
+    if not hasattr(holder, "_bigram_codes"):
+        holder._bigram_codes = _vocabulary_bigrams(model, scorer)
+    return holder._bigram_codes
+
+
+def _vocabulary_bigrams(model, scorer) -> np.ndarray | None:
     if hasattr(scorer, "char_bigrams"):  # from the scorer's arrays: no scikit-learn pipeline is loaded
-        if not hasattr(scorer, "_bigram_codes"):
-            bigrams = scorer.char_bigrams()
-            scorer._bigram_codes = None if bigrams is None else bigram_codes(bigrams)
-        return scorer._bigram_codes
+        bigrams = scorer.char_bigrams()
+        return None if bigrams is None else bigram_codes(bigrams)
     pipeline = getattr(model, "pipeline", None)
     features = getattr(getattr(pipeline, "named_steps", {}), "get", lambda _: None)("features")
     for name, vectorizer, _ in getattr(features, "transformers_", []):
@@ -55,7 +61,9 @@ def model_bigrams(model) -> np.ndarray | None:
     return None
 
 
-_PAIRS: dict[int, tuple] = {}  # id(codes) -> (codes, their _HanPairs): once per loaded model
+#: The last array of codes a monitor looked pairs up in, and its :class:`_HanPairs`: one model per
+#: run (or per worker), so one slot; a second model's monitor replaces it rather than piling up.
+_PAIRS: list[tuple] = []
 _HAN_START, _HAN_END = 0x3400, 0xA000  # the code points _is_han_code can accept lie in between
 _LOW21 = (1 << 21) - 1
 
@@ -212,10 +220,9 @@ class DriftMonitor:
         """:attr:`bigrams` as :class:`_HanPairs`, built once per array of codes (per loaded model)."""
         if self.bigrams is None:
             return None
-        cached = _PAIRS.get(id(self.bigrams))
-        if cached is None or cached[0] is not self.bigrams:
-            cached = _PAIRS[id(self.bigrams)] = (self.bigrams, _HanPairs(self.bigrams))
-        return cached[1]
+        if not _PAIRS or _PAIRS[0][0] is not self.bigrams:
+            _PAIRS[:] = [(self.bigrams, _HanPairs(self.bigrams))]
+        return _PAIRS[0][1]
 
     def add(self, counts: tuple) -> "DriftMonitor":
         """Add one document's :meth:`count`."""

@@ -73,10 +73,15 @@ class DocumentResult:
             "replaced": self.replaced,
         }
 
+    @property
+    def record_path(self) -> str:
+        """The ``path`` column of :meth:`rows`: the file, ``-`` for standard input, else the name."""
+        return self.path if self.path is not None else ("-" if self.doc == "<stdin>" else self.doc)
+
     def rows(self, level: str = "paragraph") -> list[dict]:
         """The result as flat records for a table: one per paragraph (``level="paragraph"``) or one
         for the document (``"document"``), with the columns of :func:`record_columns` in order."""
-        path = self.path if self.path is not None else ("-" if self.doc == "<stdin>" else self.doc)
+        path = self.record_path
         if level == "document":
             return [{
                 "path": path, "doc": self.doc, "paragraphs": len(self.paragraphs), "chars": self.chars,
@@ -103,9 +108,8 @@ class DocumentResult:
             return list(records[0]), [[v] for v in records[0].values()]
         ps = self.paragraphs
         n = len(ps)
-        path = self.path if self.path is not None else ("-" if self.doc == "<stdin>" else self.doc)
-        keys = ["path", "doc", "id", "paragraph", "label", "confidence", "boilerplate",
-                *(f"p_{c}" for c in self.labels), "text"]
+        path = self.record_path
+        keys = [name for name, _ in record_columns(self.labels)]
         numbers = [p.paragraph for p in ps]
         numeric = [p.confidence for p in ps]  # confidence, then each label's probability: rounded at once
         for c in self.labels:

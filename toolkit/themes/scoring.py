@@ -78,7 +78,6 @@ def prepare(texts: Sequence[str], tokenizer: str | None = "rjieba", lexicon: boo
     return rows
 
 
-#: TfidfVectorizer settings under which :class:`NgramLookup` reproduces it exactly.
 def _csr_matvecs():
     """scipy's C++ routine behind ``csr_matrix @ dense`` (private: None if this scipy lacks it)."""
     try:
@@ -88,6 +87,7 @@ def _csr_matvecs():
     return getattr(_sparsetools, "csr_matvecs", None)
 
 
+#: TfidfVectorizer settings under which :class:`NgramLookup` reproduces it exactly.
 _REPRODUCED_SETTINGS = {
     "input": "content", "lowercase": True, "preprocessor": None, "tokenizer": None,
     "stop_words": None, "strip_accents": None, "binary": False, "use_idf": True,
